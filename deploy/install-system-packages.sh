@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the Debian packages the kiosk and its tests need, only those missing; sudo when not root.
+set -euo pipefail
+packages=(
+  libgl1 libegl1 libmtdev1 libgles2          # Kivy's SDL2/GL window
+  fonts-wqy-microhei                         # CJK font (also bundled in assets/fonts)
+  xvfb xauth                                 # headless window for UI tests
+  cups cups-client cups-filters              # printing
+  printer-driver-cups-pdf                    # a PDF-writing CUPS queue
+  libzbar0                                   # QR decoding in tests
+  zinnia-utils tegaki-zinnia-simplified-chinese  # handwriting recognition
+  espeak-ng                                  # Mandarin read-aloud
+  postgresql                                 # central intake tests against PostgreSQL
+  poppler-utils                              # pdftoppm for looking at printouts
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

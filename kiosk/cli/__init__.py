@@ -1,0 +1,8 @@
+"""The `kiosk` command: parses arguments, calls one core function, prints. Commands live in sibling modules."""
+
+from __future__ import annotations
+
+from kiosk.cli import config_cmd, docs, run  # noqa: F401  (each module registers its commands)
+from kiosk.cli.base import main
+
+__all__ = ["main"]

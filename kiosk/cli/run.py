@@ -1,0 +1,19 @@
+"""`kiosk run`: start the touchscreen UI."""
+
+from __future__ import annotations
+
+import click
+
+from kiosk.catalog.catalog import open_catalog
+from kiosk.cli.base import get_env, main
+
+
+@main.command("run")
+@click.option("--fullscreen/--windowed", default=None, help="Override the fullscreen config option.")
+def run_cmd(fullscreen: bool | None) -> None:
+    """Start the kiosk window on the local catalog (the demo catalog on a new terminal)."""
+    env = get_env()
+    open_catalog(env)
+    from kiosk.ui.app import run_app  # Kivy only loads when the UI is really wanted
+
+    run_app(env, fullscreen=fullscreen)

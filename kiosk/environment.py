@@ -1,0 +1,83 @@
+"""The one place that knows a terminal's paths, config and clock; passed down instead of globals."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.config import CONFIG_FILE_NAME, Config, load_config
+from kiosk.errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ASSETS_DIR = PACKAGE_DIR.parent / "assets"
+FONT_PATH = ASSETS_DIR / "fonts" / "wqy-microhei.ttc"
+DEMO_SEEDS_DIR = ASSETS_DIR / "demo" / "seeds"
+
+
+def default_home(environ: Mapping[str, str] | None = None) -> Path:
+    """KIOSK_HOME, else offline_cache/ in a checkout, else the user's data directory."""
+    environ = os.environ if environ is None else environ
+    if environ.get("KIOSK_HOME"):
+        return Path(environ["KIOSK_HOME"]).expanduser()
+    checkout_cache = PACKAGE_DIR.parent / "offline_cache"
+    if (PACKAGE_DIR.parent / "pyproject.toml").exists() and checkout_cache.is_dir():
+        return checkout_cache
+    return Path(environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "kiosk"
+
+
+@dataclass
+class Env:
+    home: Path
+    config: Config
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+
+    @classmethod
+    def load(
+        cls,
+        home: Path | None = None,
+        config_path: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Env:
+        home = (home or default_home(environ)).resolve()
+        if config_path is not None and not config_path.exists():
+            raise ConfigError(f"找不到配置文件 {config_path}。", f"config file {config_path} does not exist")
+        config = load_config(config_path or home / CONFIG_FILE_NAME, environ)
+        return cls(home=home, config=config)
+
+    def ensure_home(self) -> Path:
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"无法创建数据目录 {self.home}。", f"cannot create home directory {self.home}: {exc}"
+            ) from exc
+        return self.home
+
+    def subdir(self, name: str) -> Path:
+        path = self.ensure_home() / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def catalog_db(self) -> Path:
+        return self.home / "catalog.sqlite3"
+
+    @property
+    def files_dir(self) -> Path:
+        """Content-addressed attachment files of the synced catalog."""
+        return self.home / "files"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def terminal_id(self) -> str:
+        return self.config.terminal_id or socket.gethostname()
+
+    def now(self) -> datetime:
+        return self.clock()

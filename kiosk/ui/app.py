@@ -1,0 +1,57 @@
+"""The Kivy application: screens, theme, fonts and the bridge to the core services."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+
+from kivy.app import App  # noqa: E402
+from kivy.config import Config as KivyConfig  # noqa: E402
+from kivy.lang import Builder  # noqa: E402
+from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
+
+from kiosk.environment import Env  # noqa: E402
+from kiosk.ui.fonts import register_cjk_font  # noqa: E402
+from kiosk.ui.theme import theme  # noqa: E402
+
+log = logging.getLogger(__name__)
+SCREENS_DIR = Path(__file__).parent / "screens"
+
+
+class KioskApp(App):
+    title = "政务公开专区"
+
+    def __init__(self, env: Env, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.env = env
+        self.theme = theme
+
+    def build(self) -> ScreenManager:
+        from kiosk.ui.screens.home import HomeScreen
+        from kiosk.ui.screens.reader import ReaderScreen
+
+        register_cjk_font()
+        theme.set_elderly(self.env.config.elderly_mode)
+        for kv in sorted(SCREENS_DIR.glob("*.kv")):
+            Builder.load_file(str(kv))
+        manager = ScreenManager(transition=NoTransition())
+        manager.add_widget(HomeScreen(name="home"))
+        manager.add_widget(ReaderScreen(name="reader"))
+        return manager
+
+    def open_document(self, doc_id: str) -> None:
+        self.root.get_screen("reader").show(doc_id)
+        self.root.current = "reader"
+
+    def go_home(self) -> None:
+        self.root.current = "home"
+
+
+def run_app(env: Env, fullscreen: bool | None = None) -> None:
+    if fullscreen if fullscreen is not None else env.config.fullscreen:
+        KivyConfig.set("graphics", "fullscreen", "auto")
+    KioskApp(env).run()

@@ -1,0 +1,44 @@
+"""Home screen: the zone's name and the catalog as large, tappable rows."""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import Screen
+
+from kiosk.catalog.documents import count_documents, document_to_dict, list_documents
+
+
+class DocumentRow(ButtonBehavior, BoxLayout):
+    doc_id = StringProperty("")
+    title = StringProperty("")
+    meta = StringProperty("")
+    validity = StringProperty("")
+
+    def on_release(self) -> None:
+        App.get_running_app().open_document(self.doc_id)
+
+
+class HomeScreen(Screen):
+    zone_name = StringProperty("")
+    summary = StringProperty("")
+
+    def on_pre_enter(self, *args) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        app = App.get_running_app()
+        self.zone_name = app.env.config.zone_name
+        docs = [document_to_dict(doc) for doc in list_documents(limit=200)]
+        self.summary = f"共 {count_documents()} 份公开文件，点击标题阅读"
+        self.ids.documents.data = [
+            {
+                "doc_id": d["id"],
+                "title": d["title"],
+                "meta": "  ·  ".join(part for part in (d["doc_number"], d["issuer"], d["issued"]) if part),
+                "validity": "" if d["validity"] == "有效" else d["validity"],
+            }
+            for d in docs
+        ]

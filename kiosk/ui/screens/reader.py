@@ -1,0 +1,61 @@
+"""Reader screen: one document in large type, its 文号, office, dates and validity."""
+
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.properties import StringProperty
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+
+from kiosk.catalog.documents import document_to_dict, get_document
+from kiosk.errors import KioskError
+
+log = logging.getLogger(__name__)
+
+
+class ParagraphLabel(Label):
+    """One paragraph: long documents become many small textures instead of one too large for the GPU."""
+
+    role = StringProperty("body")
+
+
+class ReaderScreen(Screen):
+    doc_id = StringProperty("")
+    title_text = StringProperty("")
+    meta_text = StringProperty("")
+    body_text = StringProperty("")
+    notice = StringProperty("")
+
+    def show(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        try:
+            doc = document_to_dict(get_document(doc_id), with_body=True)
+        except KioskError as exc:
+            # A document withdrawn by a sync while its row was on screen.
+            log.warning("reader: %s", exc.message_en)
+            self.title_text, self.meta_text, self.body_text = "", "", ""
+            self.notice = "该文件已撤回或不存在。"
+            self.ids.paragraphs.data = []
+            return
+        self.title_text = doc["title"]
+        self.meta_text = "\n".join(
+            part
+            for part in (
+                f"发文字号：{doc['doc_number']}" if doc["doc_number"] else "",
+                f"发文机关：{doc['issuer']}" if doc["issuer"] else "",
+                f"成文日期：{doc['issued']}" if doc["issued"] else "",
+                f"有效性：{doc['validity']}",
+            )
+            if part
+        )
+        self.notice = "" if doc["validity"] == "有效" else f"注意：本文件已{doc['validity']}，仅供查阅。"
+        self.body_text = doc["body"]
+        rows = [{"text": self.title_text, "role": "title"}, {"text": self.meta_text, "role": "meta"}]
+        rows += [{"text": "\u3000\u3000" + p, "role": "body"} for p in self.body_text.split("\n") if p.strip()]
+        self.ids.paragraphs.data = rows
+        self.ids.paragraphs.scroll_y = 1
+
+    def back(self) -> None:
+        App.get_running_app().go_home()

@@ -1,0 +1,83 @@
+"""Run a scenario against the real Kivy app in its own process on a virtual X screen.
+
+A scenario is a generator `scenario(app, results)` in tests/ui/scenarios.py that drives touches
+and fills `results`; each `yield n` lets the app run n seconds. The test reads results as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_scenario(home: Path, name: str, out: Path, timeout: float = 120) -> dict:
+    env = dict(os.environ)
+    env.update(
+        KIVY_NO_ARGS="1",
+        KIVY_NO_FILELOG="1",
+        KIVY_NO_CONSOLELOG="1",
+        KIVY_HOME=str(out.parent / "kivy_home"),
+        KIOSK_HOME=str(home),
+    )
+    command = [sys.executable, "-m", "tests.ui.harness", str(home), name, str(out)]
+    if not env.get("DISPLAY"):
+        command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", *command]
+    proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    if not out.exists():
+        raise AssertionError(f"scenario {name} wrote no results (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def touch(widget) -> None:
+    """A real press and release at the widget's centre, through the window's event loop."""
+    from kivy.tests.common import UnitTestTouch
+
+    x, y = widget.to_window(*widget.center)
+    event = UnitTestTouch(x, y)
+    event.touch_down()
+    event.touch_up()
+
+
+def _main() -> None:
+    home, name, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    from kivy.clock import Clock
+
+    from kiosk.catalog.catalog import open_catalog
+    from kiosk.environment import Env
+    from kiosk.ui.app import KioskApp
+    from tests.ui import scenarios
+
+    env = Env.load(home)
+    open_catalog(env)
+    app = KioskApp(env)
+    results: dict = {}
+    steps = getattr(scenarios, name)(app, results)
+
+    def advance(_dt: float) -> None:
+        try:
+            wait = next(steps)
+        except StopIteration:
+            finish()
+            return
+        except Exception:
+            results["error"] = traceback.format_exc()
+            finish()
+            return
+        Clock.schedule_once(advance, wait)
+
+    def finish() -> None:
+        out.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
+        app.stop()
+
+    Clock.schedule_once(advance, 0.5)
+    app.run()
+
+
+if __name__ == "__main__":
+    _main()
