@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from kiosk.cli import config_cmd, docs, run  # noqa: F401  (each module registers its commands)
+from kiosk.cli import (  # noqa: F401  (each module registers its commands)
+    central,
+    config_cmd,
+    docs,
+    run,
+)
 from kiosk.cli.base import main
 
 __all__ = ["main"]
