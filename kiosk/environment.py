@@ -17,6 +17,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ASSETS_DIR = PACKAGE_DIR.parent / "assets"
 FONT_PATH = ASSETS_DIR / "fonts" / "wqy-microhei.ttc"
 DEMO_SEEDS_DIR = ASSETS_DIR / "demo" / "seeds"
+DEMO_FEED_DIR = ASSETS_DIR / "demo" / "feed"  # signed demo feed built from the seeds (kiosk.central.demo)
+DEMO_KEY_PATH = ASSETS_DIR / "demo" / "demo-feed.pub"  # trusted only for DEMO_FEED_DIR
 
 
 def default_home(environ: Mapping[str, str] | None = None) -> Path:
@@ -73,6 +75,16 @@ class Env:
     def files_dir(self) -> Path:
         """Content-addressed attachment files of the synced catalog."""
         return self.home / "files"
+
+    @property
+    def sync_staging_dir(self) -> Path:
+        """Verified feed files of a sync in progress; kept across a crash so the next sync resumes."""
+        return self.home / "sync-staging"
+
+    @property
+    def sync_lock_path(self) -> Path:
+        """Held while a sync runs, so the background scheduler and `kiosk sync` never overlap."""
+        return self.home / "sync.lock"
 
     @property
     def log_dir(self) -> Path:

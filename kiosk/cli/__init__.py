@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     central,
+    central_feed,
     config_cmd,
     docs,
     run,
+    sync,
 )
 from kiosk.cli.base import main
 
