@@ -25,9 +25,12 @@ from kiosk.sync.feed import MAX_ROOT_BYTES, ROOT_NAME, ObjectRef
 
 log = logging.getLogger(__name__)
 
-CHUNK = 64 * 1024
+# Small reads: when a connection is cut, the bytes of the read in progress are lost, so a resumed
+# download restarts at most this far back.
+CHUNK = 16 * 1024
 RESUME_MIN_BYTES = 1_000_000  # attachments this large resume with a Range request after a cut
 BODY_RETRIES = 3  # a connection cut mid-file: try again this many times, with back-off
+BODY_BACKOFF_SECONDS = 0.5  # 0.5 s, 1 s, 2 s between those tries
 MIN_RATE = 4_000  # bytes/s: slower than this for a whole file is a slow-retrieval attack or a dead link
 
 
@@ -322,7 +325,7 @@ class HttpSource:
                         f"download of {url} cut off {cuts} times (at {sink.offset} of {ref.size} bytes)",
                     ) from None
                 log.info("download of %s cut at %d/%d bytes; retry %d", url, sink.offset, ref.size, cuts)
-                self.sleep(min(8.0, 0.5 * 2 ** (cuts - 1)))
+                self.sleep(min(8.0, BODY_BACKOFF_SECONDS * 2 ** (cuts - 1)))
             except _TooLarge:
                 sink.abort(keep_part=False)
                 raise _too_large(what_zh, url) from None

@@ -369,8 +369,10 @@ class _Sync:
                     set_state(state.INITIALIZED, now)
         except peewee.OperationalError as exc:
             # SQLite rolled the transaction back: the old catalog stands. Say why in plain words.
-            if "full" in str(exc).lower():
-                raise storage_error(OSError(28, str(exc)), "the catalog database") from exc
+            # On SQLITE_FULL SQLite rolls back by itself, and peewee's own rollback then fails with
+            # "no transaction is active", hiding the cause one exception down the chain.
+            if any("full" in str(error).lower() for error in _chain(exc)):
+                raise storage_error(OSError(28, "database or disk is full"), "the catalog database") from exc
             raise StorageError(
                 "写入本地目录数据库失败，目录未更新（原有目录照常可用）。", f"catalog transaction failed: {exc}"
             ) from exc
@@ -385,6 +387,15 @@ class _Plan:
     needed: list[Entry]
     removed: list[str]
     attachments: dict[str, AttachmentRef]
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 def _ref(entry: Entry) -> ObjectRef:
