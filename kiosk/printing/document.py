@@ -12,10 +12,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer, Table
 from reportlab.platypus.flowables import HRFlowable
 
-from kiosk.printing.flowables import CJKParagraph, QRCode, TextStyle
+from kiosk.printing.flowables import CJKParagraph, QRCode, TextStyle, table_style
 from kiosk.printing.fonts import cjk_font, text_width
 from kiosk.printing.pdf import PagedCanvas, PdfFile
 
@@ -161,7 +161,7 @@ def _title_block(doc: dict[str, Any], sizes: Sizes, width: float) -> list[Flowab
     meta: Flowable
     if data:
         meta = Table(data, colWidths=[label_width, value_width], hAlign="LEFT")
-        meta.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)] + _TIGHT))
+        meta.setStyle(table_style(("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), *_TIGHT))
     else:
         meta = Spacer(1, 1)
     if doc.get("source_url"):
@@ -171,7 +171,7 @@ def _title_block(doc: dict[str, Any], sizes: Sizes, width: float) -> list[Flowab
             colWidths=[width - qr_width, qr_width],
             hAlign="LEFT",
         )
-        block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER")] + _TIGHT))
+        block.setStyle(table_style(("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "CENTER"), *_TIGHT))
         flowables.append(block)
     else:
         flowables.append(meta)

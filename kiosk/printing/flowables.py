@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import segno
 from reportlab.lib import colors
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, TableStyle
 
 from kiosk.printing.fonts import cjk_font, text_width
 from kiosk.printing.linebreak import Line, break_lines
@@ -146,3 +146,8 @@ def draw_qr(canvas, matrix, x: float, y: float, size: float, *, quiet_zone: int 
     canvas.setFillColor(colors.black)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
+
+
+def table_style(*commands: tuple) -> TableStyle:
+    """A TableStyle in the CJK font (else reportlab sets Helvetica, an unembedded font, in every table)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), cjk_font()), *commands])

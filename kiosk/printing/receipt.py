@@ -11,12 +11,12 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 from reportlab.platypus.flowables import HRFlowable
 
 from kiosk.config import Config
 from kiosk.printing.document import chinese_date
-from kiosk.printing.flowables import CJKParagraph, QRCode, TextStyle
+from kiosk.printing.flowables import CJKParagraph, QRCode, TextStyle, table_style
 from kiosk.printing.fonts import cjk_font, text_width
 from kiosk.printing.pdf import PdfFile
 
@@ -155,7 +155,7 @@ def _flowables(data: dict[str, Any], office: Office, printed_at: datetime, look:
         barcode.hAlign = "CENTER"
         codes.append(barcode)
     table = Table([[code] for code in codes], colWidths=[width])
-    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    table.setStyle(table_style(("ALIGN", (0, 0), (-1, -1), "CENTER"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)))
     out.append(table)
     out.append(HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceBefore=4, spaceAfter=4))
     label_width = text_width("申请人类型：", look.body) + 2
@@ -167,14 +167,12 @@ def _flowables(data: dict[str, Any], office: Office, printed_at: datetime, look:
     if rows:
         details = Table(rows, colWidths=[label_width, width - label_width])
         details.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ]
+            table_style(
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
             )
         )
         out.append(details)

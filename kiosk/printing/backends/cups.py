@@ -135,12 +135,12 @@ class CupsPrinter:
 
     def _submit_error(self, text: str) -> Exception:
         lowered = text.lower()
+        if any(phrase in lowered for phrase in _NO_SCHEDULER) or not scheduler_running(self.server):
+            return _scheduler_down(self.server)  # lp says "does not exist" when it cannot reach the scheduler
         if "does not exist" in lowered or "not found" in lowered:
             return NotFound(f"找不到打印机“{self.queue}”，请联系工作人员。", f"CUPS queue {self.queue!r}: {text}")
         if "not accepting" in lowered:
             return PrinterProblem("打印机暂不接受打印任务，请联系工作人员。", f"CUPS queue {self.queue!r}: {text}")
-        if any(phrase in lowered for phrase in _NO_SCHEDULER):
-            return _scheduler_down(self.server)
         return Offline("打印任务提交失败，请联系工作人员。", f"lp failed for queue {self.queue!r}: {text}")
 
     def status(self, job_id: str) -> JobStatus:
