@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import CONFIG_FILE_NAME, Config, load_config
 from kiosk.errors import ConfigError
@@ -34,6 +35,8 @@ class Env:
     home: Path
     config: Config
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+    # Program-wide services built on first use (the one HTTP session: kiosk.http.session).
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(
