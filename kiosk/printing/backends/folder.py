@@ -55,7 +55,8 @@ class FolderPrinter:
 
     def info(self) -> PrinterInfo:
         usable = self.directory.is_dir() and os.access(self.directory, os.W_OK)
-        creatable = not self.directory.exists() and os.access(_existing_parent(self.directory), os.W_OK)
+        parent = _existing_parent(self.directory)
+        creatable = not self.directory.exists() and parent.is_dir() and os.access(parent, os.W_OK)
         if usable or creatable:
             return PrinterInfo(self.spec, self.kind, READY, "就绪", "ready", details={"directory": str(self.directory)})
         return PrinterInfo(
