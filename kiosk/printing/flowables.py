@@ -62,9 +62,8 @@ class CJKParagraph(Flowable):
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         lines = self._layout(avail_width)
-        fit = int((avail_height + 1e-6) // self.style.leading)
-        if fit >= len(lines):
-            return [self]
+        # Asked to split, so it does not fit whole: never hand itself back unchanged (platypus would loop).
+        fit = min(int((avail_height + 1e-6) // self.style.leading), len(lines) - 1)
         if len(lines) - fit == 1 and fit > 2:
             fit -= 1  # no single line left alone at the top of the next page
         if fit < 2:

@@ -97,3 +97,25 @@ def test_the_printers_overview_shows_the_configured_printers_and_the_cups_queues
     assert overview["defaults"]["receipts"]["kind"] == "folder"
     assert overview["cups"]["running"] is True
     assert "cups:hall-a4" in [queue["spec"] for queue in overview["cups"]["queues"]]
+
+
+def test_a_200_page_document_asks_first_then_prints_whole_with_a_clerks_confirmation(env):
+    from kiosk.catalog.catalog import open_catalog
+    from kiosk.catalog.documents import upsert_documents
+    from kiosk.catalog.record import DocumentRecord
+
+    open_catalog(env)
+    body = "\n".join(
+        f"（{n}）按照政务公开标准化规范化要求，编制公开事项目录，明确公开主体、公开内容和公开时限。" * 3
+        for n in range(3000)
+    )
+    upsert_documents(
+        [DocumentRecord(id="long", title="政务公开事项标准目录（汇编）", doc_number="海政办发〔2026〕1号", body=body)]
+    )
+    with pytest.raises(QuotaExceeded) as caught:
+        print_document(env, "long", printer="folder")
+    assert caught.value.total >= 200
+    outcome = print_document(env, "long", printer="folder", confirmed=True)
+    assert outcome.page_count == outcome.total_pages >= 200
+    texts = page_texts((env.print_dir / outcome.job.job_id).read_bytes())
+    assert len(texts) == outcome.total_pages and f"第 {len(texts)} 页 共 {len(texts)} 页" in texts[-1]
