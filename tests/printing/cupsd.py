@@ -43,6 +43,7 @@ class PrivateCups:
         self.socket = self.root / "cups.sock"
         self.output = self.root / "output"
         self.process: subprocess.Popen | None = None
+        self._stderr = None
 
     def _configure(self) -> tuple[Path, Path]:
         for name in ("conf", "spool/tmp", "cache", "state", "logs", "serverbin/backend", "output"):
@@ -88,10 +89,11 @@ class PrivateCups:
 
     def start(self) -> PrivateCups:
         cupsd_conf, files_conf = self._configure()
+        self._stderr = (self.root / "logs" / "cupsd.out").open("wb")
         self.process = subprocess.Popen(
             [CUPSD, "-f", "-c", str(cupsd_conf), "-s", str(files_conf)],
             stdout=subprocess.DEVNULL,
-            stderr=(self.root / "logs" / "cupsd.out").open("wb"),
+            stderr=self._stderr,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -110,6 +112,8 @@ class PrivateCups:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._stderr is not None:
+            self._stderr.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def env(self) -> dict[str, str]:
