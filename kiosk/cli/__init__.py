@@ -7,6 +7,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     central_feed,
     config_cmd,
     docs,
+    printing,
     run,
     sync,
 )
