@@ -102,7 +102,7 @@ def sync_catalog(
             job = _Sync(env, open_source(env, spec), keys, full=full, progress=progress, demo=demo)
             report = job.run()
     except KioskError as exc:
-        log.warning("sync from %s failed: %s", spec, exc.message_en)
+        log.info("sync from %s failed: %s", spec, exc.message_en)
         if record:
             record_attempt(env, error=exc)
         raise
