@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from kiosk.cli import (  # noqa: F401  (each module registers its commands)
+    applications,
     central,
+    central_intake,
     config_cmd,
     docs,
     run,
