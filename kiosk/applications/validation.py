@@ -183,25 +183,45 @@ def _organization_name(value: str) -> str:
 
 _MOBILE = re.compile(r"(?:\+?86|0086)?(1[3-9]\d{9})")
 _LANDLINE = re.compile(r"\(?(0\d{2,3})\)?-?(\d{7,8})(?:(?:-|转|ext\.?|x)(\d{1,6}))?")
+
+
+def _landline(text: str) -> str | None:
+    """0412-1234567[-801]. Area codes 01x and 02x have 3 digits, all others 4, whatever was typed."""
+    match = _LANDLINE.fullmatch(text)
+    if match is None:
+        return None
+    digits = match.group(1) + match.group(2)
+    split = 3 if digits[1] in "12" else 4
+    area, local = digits[:split], digits[split:]
+    if not 7 <= len(local) <= 8:
+        return None
+    return f"{area}-{local}" + (f"-{match.group(3)}" if match.group(3) else "")
+
+
 _SERVICE = re.compile(r"([48]00)-?(\d{3})-?(\d{4})")
-_INTERNATIONAL = re.compile(r"(?:\+|00)([1-9]\d{0,3})-?(\d{4,14})")
+_INTERNATIONAL = re.compile(r"(?:\+|00)\s*([1-9]\d{0,3})[\s-]+(\d[\d\s-]{3,20})")
+_INTERNATIONAL_BARE = re.compile(r"(?:\+|00)([1-9]\d{6,14})")
 
 
 def normalize_phone(value: str) -> str:
     """Mobile 13812345678, landline 0412-1234567[-801], 400-123-4567, or +852-91234567."""
-    compact = unicodedata.normalize("NFKC", value).replace(" ", "").replace("－", "-").replace("—", "-")
-    compact = compact.replace("（", "(").replace("）", ")")
+    value = unicodedata.normalize("NFKC", value).replace("－", "-").replace("—", "-").strip()
+    compact = value.replace(" ", "").replace("（", "(").replace("）", ")")
     if match := _MOBILE.fullmatch(compact.replace("-", "")):
         return match.group(1)
-    if match := _LANDLINE.fullmatch(compact):
-        area, number, extension = match.groups()
-        return f"{area}-{number}" + (f"-{extension}" if extension else "")
+    if landline := _landline(compact):
+        return landline
     if match := _SERVICE.fullmatch(compact):
         return "-".join(match.groups())
-    if (match := _INTERNATIONAL.fullmatch(compact)) and match.group(1) != "86":
-        country, number = match.groups()
-        if len(country) + len(number) <= 15:
+    if match := _INTERNATIONAL.fullmatch(value):
+        country, number = match.group(1), re.sub(r"[\s-]", "", match.group(2))
+        if country == "86" and (landline := _landline("0" + number)):
+            return landline
+        if country != "86" and 6 <= len(country) + len(number) <= 15:
             return f"+{country}-{number}"
+    elif match := _INTERNATIONAL_BARE.fullmatch(compact.replace("-", "")):
+        if not match.group(1).startswith("86"):
+            return "+" + match.group(1)
     raise _Invalid(
         "bad_format",
         "请填写11位手机号码，或带区号的固定电话（如 0412-1234567）。",
