@@ -6,6 +6,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     central,
     config_cmd,
     docs,
+    ime,
     run,
 )
 from kiosk.cli.base import main

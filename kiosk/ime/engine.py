@@ -21,7 +21,7 @@ from kiosk.ime.lexicon import DOMAIN_SHARE, NAME_SHARE
 from kiosk.ime.pinyin import Token, clean, fuzzy, matches, tokenize
 
 MAX_WORD_TOKENS = 10  # the longest run of syllables looked up as one word
-PARTIAL_PENALTY = 2.0  # log units per initial, in a cutting that also has whole syllables (xia·n for xian)
+PARTIAL_PENALTY = 4.0  # log units per initial, in a cutting that also has whole syllables (xia·n for xian)
 COMPLETION_PENALTY = 3.0  # the last syllable completed (ka → kai) is a guess about what comes next
 COMPOSE_BEST = 4  # words per stretch tried when composing phrases
 COMPOSE_KEEP = 3  # composed phrases kept per position

@@ -17,7 +17,7 @@ import re
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice, product
@@ -28,11 +28,13 @@ from kiosk.ime.pinyin import ALIASES, SYLLABLES, abbreviation, fuzzy
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "3"
+BUILD_VERSION = "5"
 # Share of the catalog's vocabulary in the mixed word probability: high enough that 政务 beats the
 # more frequent 正午 in a kiosk whose catalog talks about 政务公开.
 DOMAIN_SHARE = 0.3
 ALTERNATE_READING_PENALTY = 1.0  # log units: pypinyin's second reading of a word is less likely
+# A character's further readings are often archaic (董 as zhong): they must not crowd out 钟 and 中.
+ALTERNATE_CHAR_PENALTY = 3.0
 MAX_WORD_CHARS = 12
 MAX_READINGS = 4
 BODY_CHARS_PER_DOCUMENT = 1500
@@ -40,6 +42,10 @@ BODY_CHARS_TOTAL = 3_000_000  # bounds the catalog refresh to seconds even for 1
 MAX_DOMAIN_TERMS = 150_000
 TITLE_WEIGHT = 3  # a word in a title or an issuer's name counts as much as three in a body
 
+# Single characters that glue words together rather than name things: a run never starts or ends with one.
+_FUNCTION_WORDS = frozenset(
+    "的了和与及在对为是并或等由从把被将向按于以其之各本该此这那有无不也都就要可应须中上下内外个"
+)
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _AGENCY = re.compile(r"^([\u4e00-\u9fff]{2,8}?)[〔\[［(（【]")
@@ -66,7 +72,16 @@ SURNAMES = (
     "盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
     "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
-SURNAME_READINGS = {"曾": "zeng", "覃": "qin", "单": "shan", "解": "xie", "仇": "qiu", "查": "zha", "区": "ou", "盖": "ge"}
+SURNAME_READINGS = {
+    "曾": "zeng",
+    "覃": "qin",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "查": "zha",
+    "区": "ou",
+    "盖": "ge",
+}
 SURNAME_READINGS |= {"朴": "piao", "任": "ren", "乐": "yue", "缪": "miao", "尉": "yu", "长": "chang", "万": "wan"}
 # Characters most often found in given names, roughly in order of frequency (name statistics).
 GIVEN_CHARS = (
@@ -119,6 +134,9 @@ def _valid(syllable: str) -> str | None:
     return syllable if syllable in SYLLABLES else None
 
 
+Reader = Callable[[str], list[tuple[str, ...]]]
+
+
 def readings(word: str) -> list[tuple[str, ...]]:
     """The word's readings, most likely first: pypinyin's phrase table (with its alternatives) or its
     segmenting guess; every reading of a single character. Readings with interjections are dropped."""
@@ -147,15 +165,23 @@ def readings(word: str) -> list[tuple[str, ...]]:
     return result
 
 
-def _rows(word: str, weight: float) -> Iterator[tuple[str, str, str, str, float]]:
-    for rank, syllables in enumerate(readings(word)):
+def _rows(word: str, weight: float, reader: Reader = readings) -> Iterator[tuple[str, str, str, str, float]]:
+    for rank, syllables in enumerate(reader(word)):
         yield (
             word,
             " ".join(syllables),
             " ".join(fuzzy(s) for s in syllables),
             abbreviation(syllables),
-            weight - (ALTERNATE_READING_PENALTY if rank else 0.0),
+            weight - ((ALTERNATE_CHAR_PENALTY if len(word) == 1 else ALTERNATE_READING_PENALTY) if rank else 0.0),
         )
+
+
+def first_reading(word: str) -> list[tuple[str, ...]]:
+    """pypinyin's one guess for the word, as a plain lexicon would take it (the benchmark's baseline)."""
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = [_valid(s) for s in lazy_pinyin(word, style=Style.NORMAL, v_to_u=False, errors="ignore")]
+    return [tuple(syllables)] if len(syllables) == len(word) and all(syllables) else []
 
 
 # --- the general lexicon --------------------------------------------------------------------------
@@ -173,8 +199,18 @@ def jieba_words() -> Iterator[tuple[str, int]]:
                 yield parts[0], int(parts[1])
 
 
-def build_lexicon(path: Path, documents: Iterable[dict] = (), fingerprint: str = "") -> BuildReport:
-    """Write the whole lexicon to `path` (atomically: a half-built file is never opened)."""
+def build_lexicon(
+    path: Path,
+    documents: Iterable[dict] = (),
+    fingerprint: str = "",
+    *,
+    reader: Reader = readings,
+    names: bool = True,
+) -> BuildReport:
+    """Write the whole lexicon to `path` (atomically: a half-built file is never opened).
+
+    `reader` and `names` exist for the benchmark's baseline (pypinyin's first guess, no names).
+    """
     started = time.monotonic()
     tmp = path.with_name(path.name + ".building")
     tmp.unlink(missing_ok=True)
@@ -184,15 +220,16 @@ def build_lexicon(path: Path, documents: Iterable[dict] = (), fingerprint: str =
         db.executescript(SCHEMA)
         words = list(jieba_words())
         total = sum(freq for _word, freq in words)
-        rows = (row for word, freq in words for row in _rows(word, math.log(freq / total)))
+        rows = (row for word, freq in words for row in _rows(word, math.log(freq / total), reader))
         db.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?)", rows)
-        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows())
+        if names:
+            db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows())
         db.executescript(INDEXES.format(t="words"))
         db.executescript(INDEXES.format(t="domain"))
         count = db.execute("SELECT count(*) FROM words").fetchone()[0]
         _set_meta(db, build_version=BUILD_VERSION, versions=_data_versions(), words=str(count))
         db.commit()
-        domain = _write_domain(db, documents, fingerprint)
+        domain = _write_domain(db, documents, fingerprint, reader)
         db.execute("VACUUM")
         db.close()
         os.replace(tmp, path)
@@ -229,7 +266,7 @@ def _name_rows() -> Iterator[tuple[str, str, str, float]]:
             marked = pinyin_dict.get(ord(char), "").split(",")
             for rank, syllable in enumerate(dict.fromkeys(_plain(x) for x in marked if x)):
                 if _valid(syllable):
-                    yield kind, _valid(syllable), char, weight - (ALTERNATE_READING_PENALTY if rank else 0.0)
+                    yield kind, _valid(syllable), char, weight - (ALTERNATE_CHAR_PENALTY if rank else 0.0)
 
 
 def _set_meta(db: sqlite3.Connection, **values: str) -> None:
@@ -286,17 +323,23 @@ def catalog_vocabulary(documents: Iterable[dict]) -> tuple[Counter[str], int]:
                 for i, token in enumerate(tokens):
                     if len(token) >= 2:
                         counts[token] += weight
-                    # Word runs that begin and end with a real word: the catalog's multi-word terms.
+                    # Runs of 2–4 tokens that neither begin nor end with a function word: the
+                    # catalog's multi-word terms (政务公开, and 公租房 that jieba cuts as 公 + 租房).
+                    if token in _FUNCTION_WORDS:
+                        continue
                     for n in (2, 3, 4):
                         gram = tokens[i : i + n]
-                        if len(gram) == n and len(gram[0]) >= 2 and len(gram[-1]) >= 2:
-                            joined = "".join(gram)
-                            if len(joined) <= MAX_WORD_CHARS:
-                                counts[joined] += weight
+                        if len(gram) < n or gram[-1] in _FUNCTION_WORDS:
+                            continue
+                        joined = "".join(gram)
+                        if 3 <= len(joined) <= MAX_WORD_CHARS:
+                            counts[joined] += weight
     return counts, total
 
 
-def _write_domain(db: sqlite3.Connection, documents: Iterable[dict], fingerprint: str) -> int:
+def _write_domain(
+    db: sqlite3.Connection, documents: Iterable[dict], fingerprint: str, reader: Reader = readings
+) -> int:
     counts, total = catalog_vocabulary(documents)
     # A run seen once in one body is chance; in a title, or twice anywhere, it is a term.
     terms = [(word, count) for word, count in counts.most_common(MAX_DOMAIN_TERMS) if count >= 2]
@@ -305,7 +348,7 @@ def _write_domain(db: sqlite3.Connection, documents: Iterable[dict], fingerprint
     for word, count in terms:
         p_general = math.exp(general[word]) if word in general else 0.0
         weight = math.log((1 - DOMAIN_SHARE) * p_general + DOMAIN_SHARE * count / max(total, 1))
-        rows.extend(_rows(word, weight))
+        rows.extend(_rows(word, weight, reader))
     with db:
         db.execute("DELETE FROM domain")
         db.executemany("INSERT INTO domain VALUES (?, ?, ?, ?, ?)", rows)
