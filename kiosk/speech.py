@@ -57,7 +57,9 @@ class Speaker:
             return
         program = shutil.which("espeak-ng")
         if program is None:
-            raise StorageError("朗读功能未安装，请联系工作人员。", "espeak-ng is not installed (Debian package espeak-ng)")
+            raise StorageError(
+                "朗读功能未安装，请联系工作人员。", "espeak-ng is not installed (Debian package espeak-ng)"
+            )
         handle, name = tempfile.mkstemp(prefix="kiosk-speech-", suffix=".txt")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 from kiosk.environment import Env
 from kiosk.ime.engine import Engine
@@ -38,8 +39,12 @@ def ensure_lexicon(env: Env, *, force: bool = False) -> BuildReport | None:
     Returns the report of a full build, or None when the cached lexicon was used.
     """
     from kiosk.catalog.catalog import open_catalog
+    from kiosk.catalog.models import database
 
-    open_catalog(env)
+    # The app loads the input method in a worker thread: rebinding the models there would pull the
+    # catalog from under the screens, so an already open catalog of this home is read as it is.
+    if database.obj is None or Path(database.obj.database) != env.catalog_db:
+        open_catalog(env)
     fingerprint = catalog_fingerprint()
     path = env.ime_lexicon
     if force or not is_current(path):
