@@ -54,6 +54,7 @@ def _type(keyboard, keys):
 
 
 def keyboard_types_initials_into_the_search_box(app, results):
+    from kivy.core.window import Window
     from kivy.metrics import mm
 
     yield 0.3
@@ -71,6 +72,7 @@ def keyboard_types_initials_into_the_search_box(app, results):
     yield 0.1
     results["preedit"] = keyboard.preedit_text
     results["candidates"] = [b.text for b in keyboard.candidate_buttons]
+    Window.screenshot(name=str(app.env.home / "keyboard.png"))
     touch(keyboard.candidate_buttons[0])
     yield 0.2
     results["search"] = search.text
@@ -164,6 +166,9 @@ def keyboard_recognises_handwriting(app, results):
         yield 0.05
     yield 0.6
     results["guesses"] = [b.text for b in keyboard.candidate_buttons]
+    from kivy.core.window import Window
+
+    Window.screenshot(name=str(app.env.home / "handwriting.png"))
     touch(keyboard.candidate_buttons[0])
     yield 0.1
     results["search"] = search.text
