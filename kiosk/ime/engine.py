@@ -29,6 +29,13 @@ WHOLE_LIMIT = 80
 INNER_LIMIT = 8
 MAX_SCAN = 4000  # rows read for one look-up by initials before giving up on more matches
 _GENERAL_SHARE = math.log(1 - DOMAIN_SHARE)
+# A character's share as the first or last character of longer words, scaled to compete with words:
+# used only inside composed phrases, for a character next to a word (自然资源 + 局).
+AFFIX_SHARE = math.log(0.05)
+# Inside a composed phrase a lone character is rarely the function word it is most often as a word
+# (是, 的): typed terms are noun phrases, not sentences.
+SINGLE_CHAR_IN_PHRASE = -4.0
+_WORD_TABLES = (("domain", 0.0), ("words", _GENERAL_SHARE))
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,28 @@ class Engine:
                     if known is None or hit.score > known.score:
                         found[hit.word] = Candidate(hit.word, hit.pinyin, stop, hit.score)
 
+        # Single characters that attach to a neighbouring word, for composing phrases only.
+        affixed = {
+            key: {
+                text: (c if len(text) > 1 else Candidate(c.text, c.pinyin, c.consumed, c.score + SINGLE_CHAR_IN_PHRASE))
+                for text, c in found.items()
+            }
+            for key, found in spans.items()
+        }
+        for start in sorted({t.start for t in tokens} & reachable):
+            for path in _paths(following, start, after, max_tokens=1):
+                stop = after(path[-1])
+                table = "suffixes" if stop == end and start > 0 else "prefixes" if start == 0 and stop < end else None
+                if table is None:
+                    continue
+                found = affixed.setdefault((start, stop), {})
+                for hit in self._lookup(path, INNER_LIMIT, ((table, AFFIX_SHARE),)):
+                    known = found.get(hit.word)
+                    if known is None or hit.score > known.score:
+                        found[hit.word] = Candidate(hit.word, hit.pinyin, stop, hit.score)
+
         whole: dict[str, Candidate] = dict(spans.get((0, end), {}))
-        for candidate in self._compose(spans, end) + self._names(following, after, end):
+        for candidate in self._compose(affixed, end) + self._names(following, after, end):
             known = whole.get(candidate.text)
             if known is None or candidate.score > known.score:
                 whole[candidate.text] = candidate
@@ -174,9 +201,9 @@ class Engine:
 
     # --- look-ups ----------------------------------------------------------------------------------
 
-    def _lookup(self, path: tuple[Token, ...], limit: int) -> list[_Hit]:
+    def _lookup(self, path: tuple[Token, ...], limit: int, tables=_WORD_TABLES) -> list[_Hit]:
         """Words whose syllables can be what the tokens spell, best first (cached per run of tokens)."""
-        key = (tuple((t.text, t.full, t.last) for t in path), limit, self.use_fuzzy)
+        key = (tuple((t.text, t.full, t.last) for t in path), limit, self.use_fuzzy, tables)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -184,7 +211,7 @@ class Engine:
         partials = sum(1 for t in path if not t.full)
         penalty = PARTIAL_PENALTY * partials if partials < len(path) else 0.0
         best: dict[tuple[str, str], _Hit] = {}
-        for table, shift in (("domain", 0.0), ("words", _GENERAL_SHARE)):
+        for table, shift in tables:
             for word, py, weight in self._rows(table, path, limit):
                 syllables = py.split(" ")
                 if not all(matches(s, t, self.use_fuzzy) for s, t in zip(syllables, path, strict=True)):

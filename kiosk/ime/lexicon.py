@@ -28,7 +28,7 @@ from kiosk.ime.pinyin import ALIASES, SYLLABLES, abbreviation, fuzzy
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "5"
+BUILD_VERSION = "7"
 # Share of the catalog's vocabulary in the mixed word probability: high enough that 政务 beats the
 # more frequent 正午 in a kiosk whose catalog talks about 政务公开.
 DOMAIN_SHARE = 0.3
@@ -89,7 +89,10 @@ GIVEN_CHARS = (
     "玲颖倩欣佳怡琪子涵梓轩然博雨晨思一诺悦峰波海亮林云春志新荣龙成东嘉佩永庆祥生金凤珍丽娇淑芬琴彬磊振中德胜"
     "晓小亚立清宏伦彤璐晴阳鑫璇瑶薇萌蕾婉瑞昊泽睿铭哲宏毅刚锋坤杨欢乐蓉凤霖楠鸿岩松青翠香月珊菊莲美虹洁娥琼"
 )
-NAME_SHARE = 0.02  # prior share of personal names among typed words
+NAME_SHARE = 0.02
+# jieba's person names (申包胥, 阎立本) are news and history, not what residents type; the surname
+# model offers the names people actually have.
+PERSON_PENALTY = 3.0  # prior share of personal names among typed words
 
 
 @dataclass
@@ -109,6 +112,10 @@ CREATE TABLE IF NOT EXISTS words(word TEXT NOT NULL, py TEXT NOT NULL, fkey TEXT
                                  abbr TEXT NOT NULL, weight REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS domain(word TEXT NOT NULL, py TEXT NOT NULL, fkey TEXT NOT NULL,
                                   abbr TEXT NOT NULL, weight REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS prefixes(word TEXT NOT NULL, py TEXT NOT NULL, fkey TEXT NOT NULL,
+                                    abbr TEXT NOT NULL, weight REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS suffixes(word TEXT NOT NULL, py TEXT NOT NULL, fkey TEXT NOT NULL,
+                                    abbr TEXT NOT NULL, weight REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS names(kind TEXT NOT NULL, py TEXT NOT NULL, char TEXT NOT NULL, weight REAL NOT NULL);
 """
 INDEXES = """
@@ -187,8 +194,8 @@ def first_reading(word: str) -> list[tuple[str, ...]]:
 # --- the general lexicon --------------------------------------------------------------------------
 
 
-def jieba_words() -> Iterator[tuple[str, int]]:
-    """(word, frequency) from the dictionary that ships inside the jieba package."""
+def jieba_words() -> Iterator[tuple[str, int, str]]:
+    """(word, frequency, part of speech) from the dictionary that ships inside the jieba package."""
     import jieba
 
     path = Path(jieba.__file__).with_name("dict.txt")
@@ -196,7 +203,7 @@ def jieba_words() -> Iterator[tuple[str, int]]:
         for line in handle:
             parts = line.split()
             if len(parts) >= 2 and len(parts[0]) <= MAX_WORD_CHARS and _CJK_WORD.match(parts[0]):
-                yield parts[0], int(parts[1])
+                yield parts[0], int(parts[1]), parts[2] if len(parts) > 2 else ""
 
 
 def build_lexicon(
@@ -206,10 +213,11 @@ def build_lexicon(
     *,
     reader: Reader = readings,
     names: bool = True,
+    affixes: bool = True,
 ) -> BuildReport:
     """Write the whole lexicon to `path` (atomically: a half-built file is never opened).
 
-    `reader` and `names` exist for the benchmark's baseline (pypinyin's first guess, no names).
+    `reader`, `names` and `affixes` exist for the benchmark's baseline (pypinyin's first guess only).
     """
     started = time.monotonic()
     tmp = path.with_name(path.name + ".building")
@@ -219,12 +227,21 @@ def build_lexicon(
         db = sqlite3.connect(tmp)
         db.executescript(SCHEMA)
         words = list(jieba_words())
-        total = sum(freq for _word, freq in words)
-        rows = (row for word, freq in words for row in _rows(word, math.log(freq / total), reader))
+        total = sum(freq for _word, freq, _tag in words)
+        rows = (
+            row
+            for word, freq, tag in words
+            for row in _rows(word, math.log(freq / total) - (PERSON_PENALTY if tag == "nr" else 0.0), reader)
+        )
         db.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?)", rows)
         if names:
             db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows())
+        if affixes:
+            for table, rows in _affix_rows(words, reader).items():
+                db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)", rows)
         db.executescript(INDEXES.format(t="words"))
+        db.executescript(INDEXES.format(t="prefixes"))
+        db.executescript(INDEXES.format(t="suffixes"))
         db.executescript(INDEXES.format(t="domain"))
         count = db.execute("SELECT count(*) FROM words").fetchone()[0]
         _set_meta(db, build_version=BUILD_VERSION, versions=_data_versions(), words=str(count))
@@ -241,6 +258,25 @@ def build_lexicon(
     seconds = round(time.monotonic() - started, 2)
     log.info("built the input-method lexicon: %d rows, %d catalog terms in %.1f s", count, domain, seconds)
     return BuildReport(str(path), count, domain, seconds)
+
+
+def _affix_rows(words: list[tuple[str, int, str]], reader: Reader) -> dict[str, list[tuple]]:
+    """How often each character begins or ends a word of three or more characters in jieba's dictionary.
+
+    A phrase the lexicon lacks is often a known word plus such a character (自然资源 + 局, 健康 + 码,
+    市 + 人民政府); scored as a standalone word, the character loses to a more frequent sound-alike
+    (自然资源据, 是人民政府).
+    """
+    counts: dict[str, Counter[str]] = {"prefixes": Counter(), "suffixes": Counter()}
+    for word, freq, _tag in words:
+        if len(word) >= 3:
+            counts["prefixes"][word[0]] += freq
+            counts["suffixes"][word[-1]] += freq
+    rows: dict[str, list[tuple]] = {}
+    for table, counter in counts.items():
+        total = sum(counter.values())
+        rows[table] = [row for char, n in counter.items() for row in _rows(char, math.log(n / total), reader)]
+    return rows
 
 
 def _data_versions() -> str:
