@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kiosk.config import CONFIG_FILE_NAME, Config, load_config
 from kiosk.errors import ConfigError
@@ -34,6 +35,8 @@ class Env:
     home: Path
     config: Config
     clock: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+    # Program-wide services built on first use (the one HTTP session: kiosk.http.session).
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(
@@ -79,6 +82,16 @@ class Env:
     @property
     def log_dir(self) -> Path:
         return self.home / "logs"
+
+    @property
+    def print_dir(self) -> Path:
+        """Where the folder printer backend writes PDFs."""
+        return Path(self.config.print_folder).expanduser() if self.config.print_folder else self.home / "prints"
+
+    @property
+    def print_log(self) -> Path:
+        """One JSON line per print job: what was printed, never who printed it."""
+        return self.log_dir / "prints.jsonl"
 
     @property
     def terminal_id(self) -> str:
