@@ -87,6 +87,11 @@ class Env:
         return self.home / "sync.lock"
 
     @property
+    def ime_lexicon(self) -> Path:
+        """The input method's lexicon, built once from jieba + pypinyin + the catalog (kiosk.ime)."""
+        return self.home / "ime_lexicon.sqlite3"
+
+    @property
     def log_dir(self) -> Path:
         return self.home / "logs"
 

@@ -9,6 +9,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     central_intake,
     config_cmd,
     docs,
+    ime,
     printing,
     run,
     sync,
