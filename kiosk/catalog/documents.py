@@ -112,7 +112,7 @@ def upsert_documents(records: Iterable[DocumentRecord]) -> UpsertResult:
     """
     result = UpsertResult()
     now = datetime.now(UTC)
-    previous: dict[str, Document] = {}  # versions before this call, whose index rows are replaced
+    previous: dict[str, search_index.DocText] = {}  # versions before this call, whose index rows go
     written: list[DocumentRecord] = []
     fields = Document._meta.fields
     with database.atomic():
@@ -123,7 +123,7 @@ def upsert_documents(records: Iterable[DocumentRecord]) -> UpsertResult:
                 result.unchanged += 1
                 continue
             if row is not None and record.id not in previous:
-                previous[record.id] = Document.get_by_id(record.id)
+                previous.update(search_index.read_documents(database, [record.id]))
             written.append(record)
             values = {name: getattr(record, name) for name in _COLUMNS[:-2]}
             values["content_hash"] = digest
@@ -134,7 +134,7 @@ def upsert_documents(records: Iterable[DocumentRecord]) -> UpsertResult:
                 result.added += 1
             else:
                 database.execute_sql(_UPDATE, (*converted, record.id))
-                Attachment.delete().where(Attachment.document == record.id).execute()
+                database.execute_sql("DELETE FROM attachment WHERE document_id = ?", (record.id,))
                 result.changed += 1
             for ref in record.attachments:
                 Attachment.insert(

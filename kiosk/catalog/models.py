@@ -64,6 +64,8 @@ class Relation(BaseModel):
     target_number = CharField(null=True, index=True)  # normalised 文号 cited
     target = ForeignKeyField(Document, null=True, backref="referenced_by", on_delete="SET NULL")
     target_title = TextField(null=True, index=True)  # title key of the policy a 解读 explains
+    # 〔2019〕23号 of a cited 文号: finds a citation whose agency picked up a word in front (现将海政办发…)
+    target_tail = CharField(null=True, index=True)
 
     class Meta:
         table_name = "relation"

@@ -197,6 +197,9 @@ class NormalizedQuery:
     doc_number: str | None = None  # the whole query was a 文号
     pinyin: tuple[tuple[str, ...], ...] = ()  # readings of an all-letters query as syllables
     initials: str | None = None  # an all-letters query read as initials (zwgk)
+    # The terms before traditional → simplified, when that changed them: 昇 is also a simplified
+    # character (华为昇腾), so a query that finds nothing converted is tried as typed.
+    as_typed: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -223,6 +226,7 @@ def normalize_query(raw: str | None) -> NormalizedQuery:
     # NFKC also unfolds compatibility forms (㈠ → (一), ﹝ → 〔); fold() then lowers case.
     text = fold(unicodedata.normalize("NFKC", text))
     text = "".join(ch if ch.isprintable() else " " for ch in text)
+    typed = text
     text = to_simplified(text)
     number = parse_query_doc_number(text)
     if number:
@@ -241,4 +245,5 @@ def normalize_query(raw: str | None) -> NormalizedQuery:
         pinyin = tuple(tuple(r) for r in segment_pinyin(letters))
         if 2 <= len(letters) <= 12 and (not pinyin or len(letters) <= 4):
             initials = letters
-    return NormalizedQuery(raw=raw, terms=tuple(terms), pinyin=pinyin, initials=initials)
+    as_typed = tuple(dict.fromkeys(runs(typed)))[:MAX_TERMS] if typed != text else ()
+    return NormalizedQuery(raw=raw, terms=tuple(terms), pinyin=pinyin, initials=initials, as_typed=as_typed)

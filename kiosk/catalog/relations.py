@@ -39,6 +39,13 @@ def is_interpretation(title: str, category: str | None) -> bool:
     return category == "政策解读" or bool(_INTERPRETATION.search(title))
 
 
+def number_tail(number: str | None) -> str | None:
+    """〔2019〕23号 of 海政办发〔2019〕23号: what stays right when the agency in front is misread."""
+    if not number or "〔" not in number:
+        return None
+    return number[number.index("〔") :]
+
+
 def extract_relations(doc: Any) -> list[tuple[str, str | None, str | None]]:
     """(kind, target 文号, target title key) for everything `doc` cites or interprets."""
     own = getattr(doc, "doc_number_norm", None)
@@ -71,10 +78,24 @@ def refresh_relations(db, docs: Sequence[Any]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         db.execute_sql(f"DELETE FROM relation WHERE source_id IN ({', '.join('?' * len(chunk))})", chunk)
-    rows = [(doc.id, kind, number, title) for doc in docs for kind, number, title in extract_relations(doc)]
+    rows = [
+        (doc.id, kind, number, title, number_tail(number) if kind == "cites" else None)
+        for doc in docs
+        for kind, number, title in extract_relations(doc)
+    ]
     db.cursor().executemany(
-        "INSERT INTO relation (source_id, kind, target_number, target_title) VALUES (?, ?, ?, ?)", rows
+        "INSERT INTO relation (source_id, kind, target_number, target_title, target_tail) VALUES (?, ?, ?, ?, ?)",
+        rows,
     )
+
+
+# A cited 文号 is the one asked for when it is that 文号 with perhaps a word stuck in front of the
+# agency (现将海政办发〔2019〕23号): same tail, and it ends with the number asked for.
+CITES_NUMBER_SQL = "r.kind = 'cites' AND r.target_tail = ? AND (r.target_number = ? OR r.target_number LIKE '%' || ?)"
+
+
+def cites_args(number: str) -> tuple[str, str, str]:
+    return number_tail(number) or "", number, number
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -88,11 +109,22 @@ _DOC_COLUMNS = "d.id, d.title, d.doc_number, d.issuer"
 
 
 def _by_number(db, number: str, exclude: str) -> list[tuple]:
-    return db.execute_sql(
+    """Catalog documents with this 文号; for a citation with a word before its agency
+    (现将海政办发〔2019〕23号), the document whose 文号 it ends with."""
+    rows = db.execute_sql(
         f"SELECT {_DOC_COLUMNS} FROM document d LEFT JOIN search_doc s ON s.doc_id = d.id "
         "WHERE d.doc_number_norm = ? AND d.id != ? ORDER BY s.key",
         (number, exclude),
     ).fetchall()
+    tail = number_tail(number)
+    if rows or not tail:
+        return rows
+    rows = db.execute_sql(
+        f"SELECT {_DOC_COLUMNS}, d.doc_number_norm FROM document d LEFT JOIN search_doc s ON s.doc_id = d.id "
+        "WHERE d.doc_number_norm LIKE '%' || ? AND d.id != ? ORDER BY length(d.doc_number_norm) DESC, s.key",
+        (tail, exclude),
+    ).fetchall()
+    return [row[:4] for row in rows if number.endswith(row[4])][:1]
 
 
 def _resolve_interpretation(db, source_id: str, source_issuer: str | None, number: str | None, key: str | None):
@@ -145,8 +177,8 @@ def related(db, doc_id: str) -> dict[str, list[dict[str, Any]]]:
         rows = db.execute_sql(
             f"SELECT DISTINCT {_DOC_COLUMNS}, s.key FROM relation r JOIN document d ON d.id = r.source_id "
             "LEFT JOIN search_doc s ON s.doc_id = d.id "
-            "WHERE r.kind = 'cites' AND r.target_number = ? AND d.id != ? ORDER BY s.key",
-            (own_number, doc_id),
+            f"WHERE {CITES_NUMBER_SQL} AND d.id != ? ORDER BY s.key",
+            (*cites_args(own_number), doc_id),
         ).fetchall()
         result["cited_by"] = [_brief(r) for r in rows]
     own_key = title_key(doc.title)
@@ -168,7 +200,5 @@ def related(db, doc_id: str) -> dict[str, list[dict[str, Any]]]:
 
 def citing_documents(db, number: str) -> Iterable[str]:
     """Ids of documents whose body cites this 文号."""
-    rows = db.execute_sql(
-        "SELECT DISTINCT source_id FROM relation WHERE kind = 'cites' AND target_number = ?", (number,)
-    )
+    rows = db.execute_sql(f"SELECT DISTINCT r.source_id FROM relation r WHERE {CITES_NUMBER_SQL}", cites_args(number))
     return [r[0] for r in rows]

@@ -335,23 +335,30 @@ def search(
         found = _search_doc_number(db, nq, filters, limit, offset, with_facets)
         if found is not None:
             return _finish(db, found, nq, filters)
-    terms = nq.terms
-    plan = _plan(nq, terms, filters)
-    total = _count(db, plan, filters)
-    if total == 0 and not nq.pinyin:
-        split = _segmented(terms)
-        if split != terms:
-            alternative = _plan(nq, split, filters)
-            alternative_total = _count(db, alternative, filters)
-            if alternative_total:
-                terms, plan, total = split, alternative, alternative_total
-                result.normalized = " ".join(split)
+    terms, plan, total = _choose_terms(db, nq, filters)
+    result.normalized = " ".join(terms)
     result.total = total
     if total and limit:
         result.hits = _hits(db, _page_keys(db, plan, filters, limit, offset), terms)
     if with_facets:
         result.facets = _facets(db, plan, filters)
     return _finish(db, result, nq, filters)
+
+
+def _choose_terms(db, nq: NormalizedQuery, filters: Filters) -> tuple[tuple[str, ...], _Plan, int]:
+    """The terms as normalised; if they find nothing: as typed (before simplification), then long
+    unspaced Chinese split into words (低保申请条件 → 低保 申请 条件)."""
+    plan = _plan(nq, nq.terms, filters)
+    total = _count(db, plan, filters)
+    if total or nq.pinyin:
+        return nq.terms, plan, total
+    for alternative in (nq.as_typed, _segmented(nq.terms)):
+        if alternative and alternative != nq.terms:
+            other = _plan(nq, alternative, filters)
+            found = _count(db, other, filters)
+            if found:
+                return alternative, other, found
+    return nq.terms, plan, total
 
 
 def _int(value: Any, default: int) -> int:
@@ -415,8 +422,8 @@ def _search_doc_number(
     ).fetchall()
     citing = db.execute_sql(
         "SELECT DISTINCT s.key FROM relation r JOIN search_doc s ON s.doc_id = r.source_id "
-        "WHERE r.kind = 'cites' AND r.target_number = ? ORDER BY s.key",
-        (number,),
+        f"WHERE {relations.CITES_NUMBER_SQL} ORDER BY s.key",
+        relations.cites_args(number),
     ).fetchall()
     ordered: list[tuple[int, float]] = [(k, 100.0) for (k,) in exact]
     seen = {k for k, _ in ordered}
@@ -494,13 +501,8 @@ def matching_ids(
         found = _search_doc_number(db, nq, filters, MAX_LIMIT * 1000, 0, False)
         if found is not None:
             return [hit.id for hit in found.hits]
-    terms = nq.terms
-    plan = _plan(nq, terms, filters)
-    if _count(db, plan, filters) == 0 and not nq.pinyin:
-        split = _segmented(terms)
-        if split != terms:
-            plan = _plan(nq, split, filters)
-    keys = _all_keys(db, plan)
+    _, plan, _ = _choose_terms(db, nq, filters)
+    keys = _all_keys(db, _plan_without_filters(plan, filters))
     data = facet_arrays.arrays(db)
     pos = facet_arrays.filtered(data, facet_arrays.positions(data, keys), filters)
     wanted = data.keys[pos].tolist()

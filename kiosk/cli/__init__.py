@@ -7,6 +7,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     config_cmd,
     docs,
     run,
+    search,
 )
 from kiosk.cli.base import main
 

@@ -57,5 +57,8 @@ def apply(db, migrator) -> None:
             options = {"tokenize": "trigram", "content": "", "detail": "full"}
 
     db.create_tables([SearchDoc, SearchValue, SearchBody, SearchHead])
-    migrate(migrator.add_column("relation", "target_title", TextField(null=True, index=True)))
+    migrate(
+        migrator.add_column("relation", "target_title", TextField(null=True, index=True)),
+        migrator.add_column("relation", "target_tail", CharField(null=True, index=True)),
+    )
     db.execute_sql("INSERT OR REPLACE INTO catalog_state (key, value) VALUES ('search_index_stale', '1')")
