@@ -281,7 +281,16 @@ def _filters(
     if years[0] is not None or years[1] is not None:
         low = years[0] if years[0] is not None else 1900
         high = years[1] if years[1] is not None else 2100
-        filters.years = (min(low, high), max(low, high))
+        low, high = min(low, high), max(low, high)
+        # Only the years the catalog has: each year is one marker token in the query.
+        present = facet_arrays.arrays(db).year
+        present = present[present > 0]
+        if not len(present):
+            raise _NoMatch
+        low, high = max(low, int(present.min())), min(high, int(present.max()))
+        if low > high:
+            raise _NoMatch
+        filters.years = (low, high)
     if validity:
         if validity.strip() not in VALIDITY_BANDS:
             raise _NoMatch
@@ -515,6 +524,13 @@ def matching_ids(
             ).fetchall()
         )
     return [ids[k] for k in wanted if k in ids]
+
+
+def warm_up() -> None:
+    """Load the segmentation, pinyin and conversion dictionaries (1–2 s) before anyone types."""
+    normalize_query("政務 zhengwu")
+    text_pinyin("政务公开")
+    _segmented(("政务公开工作",))
 
 
 def related(doc_id: str) -> dict[str, list[dict[str, Any]]]:
