@@ -13,6 +13,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     printing,
     run,
     sync,
+    search,
 )
 from kiosk.cli.base import main
 
