@@ -6,6 +6,7 @@ packages=(
   fonts-wqy-microhei                         # CJK font (also bundled in assets/fonts)
   xvfb xauth                                 # headless window for UI tests
   cups cups-client cups-filters              # printing
+  cups-ipp-utils                             # ipptool: job and printer state for the CUPS backend
   printer-driver-cups-pdf                    # a PDF-writing CUPS queue
   libzbar0                                   # QR decoding in tests
   zinnia-utils tegaki-zinnia-simplified-chinese  # handwriting recognition

@@ -64,6 +64,14 @@ OPTIONS: tuple[Option, ...] = (
     Option("printer_receipts", str, "folder", "Backend for receipts: folder, cups:QUEUE or escpos:DEVICE."),
     Option("print_folder", str, "", "Where the folder backend writes PDFs (default: HOME/prints)."),
     Option("print_quota_pages", int, 50, "Pages one visit may print before asking a clerk.", minimum=1),
+    Option(
+        "receipt_form",
+        str,
+        "auto",
+        "Receipt paper: a4, thermal (80 mm) or auto (thermal on escpos printers, else A4).",
+        choices=("auto", "a4", "thermal"),
+    ),
+    Option("escpos_profile", str, "TM-T20II", "python-escpos profile of the thermal printer (gives its dot width)."),
     # Chinese input.
     Option("ime_fuzzy", bool, False, "Accept fuzzy pinyin pairs (z/zh, n/l, an/ang …) for regional accents."),
 )

@@ -8,6 +8,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     central_intake,
     config_cmd,
     docs,
+    printing,
     run,
 )
 from kiosk.cli.base import main

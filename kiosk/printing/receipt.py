@@ -1,0 +1,245 @@
+"""The receipt of a disclosure application, on A4 or on 80 mm thermal paper, from the applications' receipt data."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
+from reportlab.platypus.flowables import HRFlowable
+
+from kiosk.config import Config
+from kiosk.printing.document import chinese_date
+from kiosk.printing.flowables import CJKParagraph, QRCode, TextStyle, table_style
+from kiosk.printing.fonts import cjk_font, text_width
+from kiosk.printing.pdf import PdfFile
+
+THERMAL_WIDTH = 80 * mm
+THERMAL_MARGIN = 4 * mm  # 72 mm printable: 576 dots at 203 dpi
+FORMS = ("a4", "thermal")
+
+RECEIPT_KEYS = (
+    "tracking",
+    "received",
+    "due",
+    "extended_due",
+    "calendar_complete",
+    "applicant_type",
+    "applicant_masked",
+    "id_type",
+    "id_masked",
+    "contact_masked",
+    "description",
+    "delivery_form",
+    "delivery_way",
+    "status",
+    "follow_up",
+)
+
+# Status words the applications outbox may use, as a resident reads them; anything else shows as given.
+STATUS_ZH = {
+    "received": "已受理",
+    "stored": "已受理",
+    "queued": "已受理，等待提交办理机关",
+    "pending": "已受理，等待提交办理机关",
+    "sent": "已提交办理机关",
+    "delivered": "已提交办理机关",
+    "confirmed": "办理机关已确认收到",
+    "answered": "已答复",
+    "closed": "已办结",
+}
+
+
+@dataclass(frozen=True)
+class Office:
+    zone_name: str
+    name: str
+    phone: str
+    address: str
+
+    @classmethod
+    def from_config(cls, config: Config) -> Office:
+        return cls(config.zone_name, config.office_name, config.office_phone, config.office_address)
+
+
+def _datetime_zh(value: str | None) -> str:
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value)
+    if len(value) <= 10:
+        return chinese_date(moment.date())
+    return f"{chinese_date(moment.date())} {moment:%H:%M}"
+
+
+def due_text(data: dict[str, Any]) -> str:
+    """'2026年12月21日前', marked 预计 while the holiday calendar for those dates is not yet published."""
+    if not data.get("due"):
+        return ""
+    text = f"{chinese_date(date.fromisoformat(str(data['due'])[:10]))}前"
+    if not data.get("calendar_complete", True):
+        text += "（预计）"
+    return text
+
+
+def follow_up_lines(data: dict[str, Any], office: Office) -> list[str]:
+    follow_up = data.get("follow_up")
+    if isinstance(follow_up, str):
+        lines = [line.strip() for line in follow_up.split("\n") if line.strip()]
+    else:
+        lines = [str(line) for line in follow_up or []]
+    if not lines:
+        lines = [f"{office.name or '办理机关'}将在答复期限内，按您选择的获取方式答复。"]
+    return lines
+
+
+def status_check_text(office: Office) -> str:
+    text = "在本终端首页点击“申请进度查询”，输入受理编号或扫描本回执上的二维码"
+    if office.phone:
+        text += f"；也可致电 {office.phone} 查询"
+    return text + "。"
+
+
+@dataclass(frozen=True)
+class _Look:
+    title: float
+    tracking: float
+    body: float
+    small: float
+    qr: float
+    barcode: bool
+
+
+_A4 = _Look(title=20, tracking=22, body=12, small=10, qr=38 * mm, barcode=True)
+_THERMAL = _Look(title=13, tracking=16, body=9.5, small=8, qr=32 * mm, barcode=False)
+
+
+def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    delivery = "，".join(v for v in (data.get("delivery_form"), data.get("delivery_way")) if v)
+    identity = " ".join(v for v in (data.get("id_type"), data.get("id_masked")) if v)
+    status = data.get("status") or ""
+    rows = [
+        ("申请人类型", data.get("applicant_type") or ""),
+        ("申请人", data.get("applicant_masked") or ""),
+        ("证件", identity),
+        ("联系方式", data.get("contact_masked") or ""),
+        ("所需信息", data.get("description") or ""),
+        ("获取方式", delivery),
+        ("收到时间", _datetime_zh(data.get("received"))),
+        ("答复期限", due_text(data)),
+        ("当前状态", STATUS_ZH.get(status, status)),
+    ]
+    return [(label, value) for label, value in rows if value]
+
+
+def _flowables(data: dict[str, Any], office: Office, printed_at: datetime, look: _Look, width: float) -> list[Flowable]:
+    body = TextStyle(size=look.body, leading_ratio=1.5, align="left")
+    small = body.but(size=look.small, color=colors.Color(0.25, 0.25, 0.25))
+    heading = body.but(bold=True, space_before=look.body * 0.6, space_after=2)
+    center = body.but(align="center")
+    tracking = str(data["tracking"])
+    out: list[Flowable] = [
+        CJKParagraph(office.zone_name, center.but(size=look.small)),
+        CJKParagraph("政府信息公开申请回执", center.but(size=look.title, bold=True, space_after=look.body * 0.5)),
+        CJKParagraph("受理编号", center.but(size=look.small)),
+        CJKParagraph(tracking, center.but(size=look.tracking, bold=True, leading_ratio=1.35)),
+    ]
+    codes: list[Flowable] = [QRCode(tracking, look.qr)]
+    if look.barcode and tracking.isascii():
+        barcode = Code128(tracking, barHeight=12 * mm, barWidth=0.9, humanReadable=False)
+        barcode.hAlign = "CENTER"
+        codes.append(barcode)
+    table = Table([[code] for code in codes], colWidths=[width])
+    table.setStyle(table_style(("ALIGN", (0, 0), (-1, -1), "CENTER"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)))
+    out.append(table)
+    out.append(HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceBefore=4, spaceAfter=4))
+    label_width = text_width("申请人类型：", look.body) + 2
+    label_style = body.but(color=colors.Color(0.3, 0.3, 0.3))
+    rows = [
+        [CJKParagraph(label + "：", label_style), CJKParagraph(value, body.but(bold=label == "答复期限"))]
+        for label, value in _rows(data)
+    ]
+    if rows:
+        details = Table(rows, colWidths=[label_width, width - label_width])
+        details.setStyle(
+            table_style(
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            )
+        )
+        out.append(details)
+    if data.get("due") and not data.get("calendar_complete", True):
+        out.append(
+            CJKParagraph(
+                "答复期限按工作日计算；相关节假日安排尚未公布，实际期限可能顺延，以办理机关的书面告知为准。",
+                small.but(space_before=2),
+            )
+        )
+    if data.get("extended_due"):
+        extended = chinese_date(date.fromisoformat(str(data["extended_due"])[:10]))
+        out.append(CJKParagraph(f"如需延长答复期限，办理机关将书面告知，延长后最迟不超过{extended}。", small))
+    out.append(CJKParagraph("后续办理", heading))
+    out.extend(CJKParagraph(line, body) for line in follow_up_lines(data, office))
+    out.append(CJKParagraph("查询进度", heading))
+    out.append(CJKParagraph(status_check_text(office), body))
+    out.append(CJKParagraph("办理机关", heading))
+    for line in (office.name, f"电话：{office.phone}" if office.phone else "", office.address):
+        if line:
+            out.append(CJKParagraph(line, body))
+    out.append(HRFlowable(width="100%", thickness=0.4, color=colors.grey, spaceBefore=6, spaceAfter=3))
+    out.append(CJKParagraph(f"打印时间：{printed_at:%Y年%m月%d日 %H:%M}　请妥善保管本回执。", small))
+    return out
+
+
+def _total_height(flowables: list[Flowable], width: float) -> float:
+    height = 0.0
+    for flowable in flowables:
+        height += flowable.getSpaceBefore() + flowable.wrap(width, 10_000)[1] + flowable.getSpaceAfter()
+    return height
+
+
+def receipt_pdf(data: dict[str, Any], office: Office, *, printed_at: datetime, form: str = "a4") -> PdfFile:
+    """One page: A4, or an 80 mm strip exactly as long as its content (`form` is 'a4' or 'thermal')."""
+    missing = [key for key in ("tracking",) if not data.get(key)]
+    if missing:
+        raise ValueError(f"receipt data lacks {missing}")  # a bug in the caller, not a resident's error
+    font = cjk_font()
+    if form == "thermal":
+        look, margin = _THERMAL, THERMAL_MARGIN
+        width = THERMAL_WIDTH - 2 * margin
+        flowables = _flowables(data, office, printed_at, look, width)
+        # Measure first, then make the strip that long (+ slack for table rounding), so it is one page.
+        pagesize = (THERMAL_WIDTH, _total_height(flowables, width) + 2 * margin + 6 * mm)
+        flowables = _flowables(data, office, printed_at, look, width)
+    elif form == "a4":
+        look, margin = _A4, 20 * mm
+        pagesize = A4
+        width = A4[0] - 2 * margin
+        flowables = _flowables(data, office, printed_at, look, width)
+    else:
+        raise ValueError(f"unknown receipt form {form!r}")
+    buffer = io.BytesIO()
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title="政府信息公开申请回执",
+        creator="disclosure kiosk",
+        invariant=True,
+        initialFontName=font,
+    )
+    frame = Frame(margin, margin, pagesize[0] - 2 * margin, pagesize[1] - 2 * margin, 0, 0, 0, 0, id="receipt")
+    template.addPageTemplates([PageTemplate(id="receipt", frames=[frame])])
+    template.build(flowables)
+    return PdfFile(buffer.getvalue(), template.page, "政府信息公开申请回执")

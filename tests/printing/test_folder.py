@@ -1,0 +1,35 @@
+import os
+from datetime import datetime
+
+from kiosk.printing.backends.base import COMPLETED, FAILED, READY, UNAVAILABLE, PrintJob
+from kiosk.printing.backends.folder import FolderPrinter
+from kiosk.printing.pdf import PdfFile
+
+JOB = PrintJob(PdfFile(b"%PDF-1.4 test", 1), "document", "d20c2ad00d9abcee")
+
+
+def test_a_job_becomes_a_pdf_in_the_folder_named_by_time_kind_and_label(tmp_path):
+    printer = FolderPrinter(tmp_path / "prints", clock=lambda: datetime(2026, 11, 23, 10, 2, 3))
+    status = printer.submit(JOB)
+    assert status.state == COMPLETED
+    assert status.job_id == "20261123-100203-document-d20c2ad00d9abcee.pdf"
+    assert (tmp_path / "prints" / status.job_id).read_bytes() == b"%PDF-1.4 test"
+    again = printer.submit(JOB)
+    assert again.job_id == "20261123-100203-document-d20c2ad00d9abcee-2.pdf"
+    assert not [p for p in (tmp_path / "prints").iterdir() if p.name.startswith(".")]  # no temporary left
+    assert printer.status(status.job_id).state == COMPLETED
+    assert printer.status("gone.pdf").state == FAILED
+
+
+def test_a_folder_that_cannot_be_written_is_reported(tmp_path):
+    assert FolderPrinter(tmp_path / "new").info().state == READY
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root may write anywhere: use a file where a folder should be
+            (tmp_path / "file").write_text("x")
+            locked = tmp_path / "file" / "sub"
+        assert FolderPrinter(locked).info().state == UNAVAILABLE
+    finally:
+        (tmp_path / "locked").chmod(0o700)
