@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.applications.identity import ID_TYPE_NAMES
 from kiosk.applications.records import get_application, masked_view
 from kiosk.applications.tracking import format_tracking
+from kiosk.applications.validation import describe_choice
 from kiosk.environment import Env
 
 DESCRIPTION_LIMIT = 200
@@ -36,14 +38,15 @@ def receipt_data(env: Env, tracking: str) -> dict[str, Any]:
         "due": view["due"],
         "extended_due": view["extended_due"],
         "calendar_complete": bool(app.calendar_complete),
-        "applicant_type": app.applicant_type,
+        # Display words, not codes: the printing layer prints these values as they come.
+        "applicant_type": describe_choice(app.applicant_type),
         "applicant_masked": view["applicant_masked"],
-        "id_type": app.id_type,
+        "id_type": ID_TYPE_NAMES.get(app.id_type, app.id_type),
         "id_masked": view["id_masked"],
         "contact_masked": view["contact_masked"],
         "description": view["description"][:DESCRIPTION_LIMIT],
-        "delivery_form": app.delivery_form,
-        "delivery_way": app.delivery_way,
-        "status": app.status,
+        "delivery_form": describe_choice(app.delivery_form),
+        "delivery_way": describe_choice(app.delivery_way),
+        "status": app.status,  # a code (kiosk.applications.statuses); label_zh() words it
         "follow_up": follow_up_text(env, app.tracking, bool(app.calendar_complete)),
     }

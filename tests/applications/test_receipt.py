@@ -1,3 +1,4 @@
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -44,6 +45,21 @@ def test_receipt_has_exactly_the_agreed_keys_with_personal_data_masked(home):
     assert (data["due"], data["extended_due"], data["calendar_complete"]) == ("2026-10-30", "2026-11-27", True)
     assert "0412-1234567" in data["follow_up"] and "海城市人民政府办公室" in data["follow_up"]
     assert "预计" not in data["follow_up"]
+    assert (data["applicant_type"], data["id_type"], data["delivery_way"]) == ("公民", "居民身份证", "当面领取")
+    assert data["status"] == "pending"
+
+
+def test_the_printed_receipt_shows_only_masked_personal_data(home):
+    from pypdf import PdfReader
+
+    from kiosk.printing.service import load_receipt_data, render_receipt
+
+    env = terminal(home, datetime(2026, 9, 28, 10, tzinfo=timezone(timedelta(hours=8))))
+    tracking = submit_application(env, person()).tracking
+    pdf = render_receipt(env, load_receipt_data(env, tracking))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "张*" in text and "138****5678" in text
+    assert HAICHENG_1985 not in text and "13812345678" not in text and "张三" not in text
 
 
 def test_a_receipt_reaching_into_an_unknown_year_says_the_dates_are_provisional(home):
