@@ -121,16 +121,6 @@ class Env:
         return self.config.central_db or f"sqlite:///{self.home / 'central-intake.sqlite3'}"
 
     @property
-    def print_dir(self) -> Path:
-        """Where the folder printer backend writes PDFs."""
-        return Path(self.config.print_folder).expanduser() if self.config.print_folder else self.home / "prints"
-
-    @property
-    def print_log(self) -> Path:
-        """One JSON line per print job: what was printed, never who printed it."""
-        return self.log_dir / "prints.jsonl"
-
-    @property
     def terminal_id(self) -> str:
         return self.config.terminal_id or socket.gethostname()
 

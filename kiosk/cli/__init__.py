@@ -12,8 +12,8 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     ime,
     printing,
     run,
-    sync,
     search,
+    sync,
 )
 from kiosk.cli.base import main
 
