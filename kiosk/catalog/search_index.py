@@ -217,8 +217,9 @@ def _insert(db, rows: Sequence[IndexRow], values: _Values, *, chunk: int = 1000)
 
 
 def _delete(db, rows: Sequence[IndexRow], values: _Values) -> None:
+    """Remove index rows by repeating their text, in ascending key order (see _insert)."""
     bodies, heads = [], []
-    for row in rows:
+    for row in sorted(rows, key=lambda row: row.key):
         body, head, _, _ = _texts(row, values)
         bodies.append((row.key, body))
         heads.append((row.key, *head))
