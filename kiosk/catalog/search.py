@@ -506,21 +506,23 @@ def _finish(db, result: SearchResult, nq: NormalizedQuery, filters: Filters) -> 
 
 
 def suggest(db, nq: NormalizedQuery, *, limit: int = 5) -> list[str]:
-    """Titles close to a query that found nothing: same sound (政务工开 → 政务公开), or most shared pairs."""
+    """Titles close to a query that found nothing, newest first: titles that sound the same
+    (政务工开 → 政务公开, the usual slip of a pinyin keyboard), then titles holding the longest
+    start or end of the query (政务工开 → 政务…). Every lookup stops after `limit` rows."""
     text = "".join(nq.terms)
     expressions = []
-    symbols = syllable_symbols(text_pinyin(text)) if any(_is_cjk(ch) for ch in text) else ""
-    if symbols:
-        expressions.append("{pinyin} : " + head_phrase(symbols))
-    pairs = [text[i : i + 2] for i in range(len(text) - 1) if _is_cjk(text[i]) and _is_cjk(text[i + 1])]
-    if pairs:
-        expressions.append("{title} : (" + " OR ".join(f'"{p[0]} {p[1]}"' for p in dict.fromkeys(pairs)) + ")")
+    if any(_is_cjk(ch) for ch in text):
+        symbols = syllable_symbols(text_pinyin(text))
+        if symbols:
+            expressions.append("{pinyin} : " + head_phrase(symbols))
+    for size in range(len(text) - 1, 1, -1):
+        expressions.append("{title} : " + head_phrase(text[:size]))
+        expressions.append("{title} : " + head_phrase(text[-size:]))
     titles: list[str] = []
-    for expression in expressions:
+    for expression in expressions[:12]:
         rows = db.execute_sql(
-            f"SELECT d.title FROM (SELECT rowid, bm25({HEAD_TABLE}, {HEAD_WEIGHTS}) AS score FROM {HEAD_TABLE} "
-            f"WHERE {HEAD_TABLE} MATCH ? ORDER BY score, rowid LIMIT ?) m "
-            "JOIN search_doc s ON s.key = m.rowid JOIN document d ON d.id = s.doc_id ORDER BY m.score, m.rowid",
+            f"SELECT d.title FROM (SELECT rowid FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ? ORDER BY rowid LIMIT ?) m "
+            "JOIN search_doc s ON s.key = m.rowid JOIN document d ON d.id = s.doc_id ORDER BY m.rowid",
             (expression, limit),
         ).fetchall()
         titles.extend(t for (t,) in rows if t not in titles)
