@@ -9,8 +9,8 @@ Design (measured in benchmarks/search.py; the README's search section has the fi
   two characters is then a single token and of three or more an AND of trigrams, so 1- and
   2-character queries and words no dictionary knows all match, with recall 1 against a
   substring oracle.
-* `search_body` (title + 文号 + issuer + body, `detail=none`): doc-level postings only, about a
-  quarter of the raw text in size; counting 100k matches takes a few ms.
+* `search_body` (title + 文号 + issuer + body, `detail=none`): doc-level postings only, about
+  half the raw text in size at 100k documents; counting 100k matches takes a few ms.
 * `search_head` (title, 文号, issuer, their pinyin and initials, `detail=full`): small, so exact
   phrases and bm25 with column weights stay cheap; it ranks the documents whose title, 文号 or
   issuer matches ahead of body-only matches.
@@ -43,8 +43,8 @@ HEAD_COLUMNS = ("title", "number", "issuer", "pinyin", "initials", "marks")
 # Validity bands of the rank key: valid documents first, repealed ones last.
 VALIDITY_BANDS = {"有效": 0, "修订": 1, "失效": 2, "废止": 3}
 # key = band | days from 2100-01-01 back to the document's date | sequence within that day.
-# Kept small on purpose: FTS5 stores rowid deltas as varints, and keys 2^24 apart made the
-# index three times larger than keys 2^12 apart.
+# Kept small on purpose: FTS5 stores rowid deltas as varints, and days 2^24 apart made the body
+# index 1.7 times the size it has with days 2^12 apart.
 SEQ_BITS = 12
 SEQ_MAX = (1 << SEQ_BITS) - 1
 BAND_SHIFT = 29
@@ -76,7 +76,7 @@ def key_base(validity: str | None, issued: date | None) -> int:
 
 
 def marker(kind: str, number: int) -> str:
-    """A 3-character token standing for one filter value."""
+    """A 3-character token standing for one filter value (ids up to 65535: issuers of one catalog)."""
     return kind + chr(0xE100 + ((number >> 8) & 0xFF)) + chr(0xE100 + (number & 0xFF))
 
 
