@@ -184,7 +184,7 @@ def _insert(db, rows: Sequence[IndexRow], values: _Values, *, chunk: int = 1000)
     FTS5 flushes its in-memory segment whenever a rowid is lower than the previous one, so rows in
     random key order made many small segments and tripled the build time.
     """
-    from kiosk.catalog.relations import title_key
+    from kiosk.catalog.relations import number_tail, title_key
 
     ordered = sorted(rows, key=lambda row: row.key)
     cursor = db.cursor()
@@ -201,13 +201,14 @@ def _insert(db, rows: Sequence[IndexRow], values: _Values, *, chunk: int = 1000)
                     row.issued.year if row.issued else 0,
                     band_of(row.validity),
                     title_key(row.title),
+                    number_tail(row.doc_number),
                 )
             )
             bodies.append((row.key, body))
             heads.append((row.key, *head))
         cursor.executemany(
-            "INSERT INTO search_doc (key, doc_id, issuer_id, category_id, year, band, title_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO search_doc (key, doc_id, issuer_id, category_id, year, band, title_key, number_tail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             docs,
         )
         cursor.executemany(f"INSERT INTO {BODY_TABLE} (rowid, text) VALUES (?, ?)", bodies)
