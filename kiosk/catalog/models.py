@@ -91,6 +91,7 @@ class SearchDoc(BaseModel):
     year = IntegerField()
     band = IntegerField()  # validity band: 0 有效, 1 修订, 2 失效, 3 废止
     title_key = TextField(index=True)  # how a 解读 names its policy
+    number_tail = CharField(null=True, index=True)  # 〔2019〕23号: citations with a word before the agency
 
     class Meta:
         table_name = "search_doc"

@@ -120,8 +120,8 @@ def _by_number(db, number: str, exclude: str) -> list[tuple]:
     if rows or not tail:
         return rows
     rows = db.execute_sql(
-        f"SELECT {_DOC_COLUMNS}, d.doc_number_norm FROM document d LEFT JOIN search_doc s ON s.doc_id = d.id "
-        "WHERE d.doc_number_norm LIKE '%' || ? AND d.id != ? ORDER BY length(d.doc_number_norm) DESC, s.key",
+        f"SELECT {_DOC_COLUMNS}, d.doc_number_norm FROM search_doc s JOIN document d ON d.id = s.doc_id "
+        "WHERE s.number_tail = ? AND d.id != ? ORDER BY length(d.doc_number_norm) DESC, s.key",
         (tail, exclude),
     ).fetchall()
     return [row[:4] for row in rows if number.endswith(row[4])][:1]

@@ -16,6 +16,7 @@ digits, and nothing here raises on what a person types.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -344,27 +345,80 @@ def search(
         found = _search_doc_number(db, nq, filters, limit, offset, with_facets)
         if found is not None:
             return _finish(db, found, nq, filters)
-    terms, plan, total = _choose_terms(db, nq, filters)
+    matches = _Matches(db, filters, with_keys=with_facets)
+    terms, plan, total = _choose_terms(nq, matches)
     result.normalized = " ".join(terms)
     result.total = total
     if total and limit:
         result.hits = _hits(db, _page_keys(db, plan, filters, limit, offset), terms)
     if with_facets:
-        result.facets = _facets(db, plan, filters)
+        result.facets = _facets_of_positions(db, matches.positions(plan), filters)
     return _finish(db, result, nq, filters)
 
 
-def _choose_terms(db, nq: NormalizedQuery, filters: Filters) -> tuple[tuple[str, ...], _Plan, int]:
+class _Matches:
+    """Totals and match sets of plans under one set of filters.
+
+    Totals are remembered per catalog generation: paging through a result (or going back to it)
+    does not count 60k matches again. With facets wanted, the total is the length of the match
+    set fetched for them anyway, so no separate count runs.
+    """
+
+    def __init__(self, db, filters: Filters, *, with_keys: bool) -> None:
+        self.db, self.filters, self.with_keys = db, filters, with_keys
+        self.generation = facet_arrays.generation(db)
+
+    def total(self, plan: _Plan) -> int:
+        key = (id(self.db), self.generation, plan.body, plan.head, self.filters.band)
+        cached = _TOTALS.get(key)
+        if cached is None:
+            if self.with_keys:
+                data = facet_arrays.arrays(self.db)
+                cached = len(facet_arrays.filtered(data, self.positions(plan), self.filters))
+            else:
+                cached = _count(self.db, plan, self.filters)
+            _remember(_TOTALS, key, cached, 256)
+        return cached
+
+    def positions(self, plan: _Plan) -> np.ndarray:
+        """Positions (in the facet arrays) of every match of the text, before filters."""
+        unfiltered = _plan_without_filters(plan, self.filters)
+        key = (id(self.db), self.generation, unfiltered.body, unfiltered.head)
+        keys = _KEYS.get(key)
+        if keys is None:
+            keys = _all_keys(self.db, unfiltered)
+            _remember(_KEYS, key, keys, 8)
+        return facet_arrays.positions(facet_arrays.arrays(self.db), keys)
+
+
+_TOTALS: OrderedDict = OrderedDict()
+_KEYS: OrderedDict = OrderedDict()
+
+
+def _remember(cache: OrderedDict, key: Any, value: Any, size: int) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
+def clear_cache() -> None:
+    """Forget remembered totals and match sets (benchmarks measure without them)."""
+    _TOTALS.clear()
+    _KEYS.clear()
+
+
+def _choose_terms(nq: NormalizedQuery, matches: _Matches) -> tuple[tuple[str, ...], _Plan, int]:
     """The terms as normalised; if they find nothing: as typed (before simplification), then long
     unspaced Chinese split into words (低保申请条件 → 低保 申请 条件)."""
-    plan = _plan(nq, nq.terms, filters)
-    total = _count(db, plan, filters)
+    plan = _plan(nq, nq.terms, matches.filters)
+    total = matches.total(plan)
     if total or nq.pinyin:
         return nq.terms, plan, total
     for alternative in (nq.as_typed, _segmented(nq.terms)):
         if alternative and alternative != nq.terms:
-            other = _plan(nq, alternative, filters)
-            found = _count(db, other, filters)
+            other = _plan(nq, alternative, matches.filters)
+            found = matches.total(other)
             if found:
                 return alternative, other, found
     return nq.terms, plan, total
@@ -391,11 +445,6 @@ def _segmented(terms: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _facets(db, plan: _Plan, filters: Filters) -> dict[str, list[dict[str, Any]]]:
-    """Facet counts over every match of the text (each facet ignoring its own filter)."""
-    return _facets_of_keys(db, _all_keys(db, _plan_without_filters(plan, filters)), filters)
-
-
 def _all_keys(db, plan: _Plan) -> np.ndarray:
     """Rank keys of every match of an (unfiltered) plan, via group_concat: ~10× faster than fetchall."""
     if plan.body is not None and not plan.union:
@@ -411,9 +460,8 @@ def _all_keys(db, plan: _Plan) -> np.ndarray:
     return facet_arrays.keys_from_csv(db.execute_sql(sql, args).fetchone()[0])
 
 
-def _facets_of_keys(db, keys: np.ndarray, filters: Filters) -> dict[str, list[dict[str, Any]]]:
-    data = facet_arrays.arrays(db)
-    return facet_arrays.facet_counts(data, facet_arrays.positions(data, keys), filters)
+def _facets_of_positions(db, pos: np.ndarray, filters: Filters) -> dict[str, list[dict[str, Any]]]:
+    return facet_arrays.facet_counts(facet_arrays.arrays(db), pos, filters)
 
 
 def _plan_without_filters(plan: _Plan, filters: Filters) -> _Plan:
@@ -458,21 +506,23 @@ def _finish(db, result: SearchResult, nq: NormalizedQuery, filters: Filters) -> 
 
 
 def suggest(db, nq: NormalizedQuery, *, limit: int = 5) -> list[str]:
-    """Titles close to a query that found nothing: same sound (政务工开 → 政务公开), or most shared pairs."""
+    """Titles close to a query that found nothing, newest first: titles that sound the same
+    (政务工开 → 政务公开, the usual slip of a pinyin keyboard), then titles holding the longest
+    start or end of the query (政务工开 → 政务…). Every lookup stops after `limit` rows."""
     text = "".join(nq.terms)
     expressions = []
-    symbols = syllable_symbols(text_pinyin(text)) if any(_is_cjk(ch) for ch in text) else ""
-    if symbols:
-        expressions.append("{pinyin} : " + head_phrase(symbols))
-    pairs = [text[i : i + 2] for i in range(len(text) - 1) if _is_cjk(text[i]) and _is_cjk(text[i + 1])]
-    if pairs:
-        expressions.append("{title} : (" + " OR ".join(f'"{p[0]} {p[1]}"' for p in dict.fromkeys(pairs)) + ")")
+    if any(_is_cjk(ch) for ch in text):
+        symbols = syllable_symbols(text_pinyin(text))
+        if symbols:
+            expressions.append("{pinyin} : " + head_phrase(symbols))
+    for size in range(len(text) - 1, 1, -1):
+        expressions.append("{title} : " + head_phrase(text[:size]))
+        expressions.append("{title} : " + head_phrase(text[-size:]))
     titles: list[str] = []
-    for expression in expressions:
+    for expression in expressions[:12]:
         rows = db.execute_sql(
-            f"SELECT d.title FROM (SELECT rowid, bm25({HEAD_TABLE}, {HEAD_WEIGHTS}) AS score FROM {HEAD_TABLE} "
-            f"WHERE {HEAD_TABLE} MATCH ? ORDER BY score, rowid LIMIT ?) m "
-            "JOIN search_doc s ON s.key = m.rowid JOIN document d ON d.id = s.doc_id ORDER BY m.score, m.rowid",
+            f"SELECT d.title FROM (SELECT rowid FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ? ORDER BY rowid LIMIT ?) m "
+            "JOIN search_doc s ON s.key = m.rowid JOIN document d ON d.id = s.doc_id ORDER BY m.rowid",
             (expression, limit),
         ).fetchall()
         titles.extend(t for (t,) in rows if t not in titles)
@@ -510,11 +560,10 @@ def matching_ids(
         found = _search_doc_number(db, nq, filters, MAX_LIMIT * 1000, 0, False)
         if found is not None:
             return [hit.id for hit in found.hits]
-    _, plan, _ = _choose_terms(db, nq, filters)
-    keys = _all_keys(db, _plan_without_filters(plan, filters))
+    matches = _Matches(db, filters, with_keys=True)
+    _, plan, _ = _choose_terms(nq, matches)
     data = facet_arrays.arrays(db)
-    pos = facet_arrays.filtered(data, facet_arrays.positions(data, keys), filters)
-    wanted = data.keys[pos].tolist()
+    wanted = data.keys[facet_arrays.filtered(data, matches.positions(plan), filters)].tolist()
     ids: dict[int, str] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]

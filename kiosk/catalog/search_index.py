@@ -9,8 +9,8 @@ Design (measured in benchmarks/search.py; the README's search section has the fi
   two characters is then a single token and of three or more an AND of trigrams, so 1- and
   2-character queries and words no dictionary knows all match, with recall 1 against a
   substring oracle.
-* `search_body` (title + 文号 + issuer + body, `detail=none`): doc-level postings only, about a
-  quarter of the raw text in size; counting 100k matches takes a few ms.
+* `search_body` (title + 文号 + issuer + body, `detail=none`): doc-level postings only, about
+  half the raw text in size at 100k documents; counting 100k matches takes a few ms.
 * `search_head` (title, 文号, issuer, their pinyin and initials, `detail=full`): small, so exact
   phrases and bm25 with column weights stay cheap; it ranks the documents whose title, 文号 or
   issuer matches ahead of body-only matches.
@@ -43,8 +43,8 @@ HEAD_COLUMNS = ("title", "number", "issuer", "pinyin", "initials", "marks")
 # Validity bands of the rank key: valid documents first, repealed ones last.
 VALIDITY_BANDS = {"有效": 0, "修订": 1, "失效": 2, "废止": 3}
 # key = band | days from 2100-01-01 back to the document's date | sequence within that day.
-# Kept small on purpose: FTS5 stores rowid deltas as varints, and keys 2^24 apart made the
-# index three times larger than keys 2^12 apart.
+# Kept small on purpose: FTS5 stores rowid deltas as varints, and days 2^24 apart made the body
+# index 1.7 times the size it has with days 2^12 apart.
 SEQ_BITS = 12
 SEQ_MAX = (1 << SEQ_BITS) - 1
 BAND_SHIFT = 29
@@ -76,7 +76,7 @@ def key_base(validity: str | None, issued: date | None) -> int:
 
 
 def marker(kind: str, number: int) -> str:
-    """A 3-character token standing for one filter value."""
+    """A 3-character token standing for one filter value (ids up to 65535: issuers of one catalog)."""
     return kind + chr(0xE100 + ((number >> 8) & 0xFF)) + chr(0xE100 + (number & 0xFF))
 
 
@@ -184,7 +184,7 @@ def _insert(db, rows: Sequence[IndexRow], values: _Values, *, chunk: int = 1000)
     FTS5 flushes its in-memory segment whenever a rowid is lower than the previous one, so rows in
     random key order made many small segments and tripled the build time.
     """
-    from kiosk.catalog.relations import title_key
+    from kiosk.catalog.relations import number_tail, title_key
 
     ordered = sorted(rows, key=lambda row: row.key)
     cursor = db.cursor()
@@ -201,13 +201,14 @@ def _insert(db, rows: Sequence[IndexRow], values: _Values, *, chunk: int = 1000)
                     row.issued.year if row.issued else 0,
                     band_of(row.validity),
                     title_key(row.title),
+                    number_tail(row.doc_number),
                 )
             )
             bodies.append((row.key, body))
             heads.append((row.key, *head))
         cursor.executemany(
-            "INSERT INTO search_doc (key, doc_id, issuer_id, category_id, year, band, title_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO search_doc (key, doc_id, issuer_id, category_id, year, band, title_key, number_tail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             docs,
         )
         cursor.executemany(f"INSERT INTO {BODY_TABLE} (rowid, text) VALUES (?, ?)", bodies)
@@ -217,8 +218,9 @@ def _insert(db, rows: Sequence[IndexRow], values: _Values, *, chunk: int = 1000)
 
 
 def _delete(db, rows: Sequence[IndexRow], values: _Values) -> None:
+    """Remove index rows by repeating their text, in ascending key order (see _insert)."""
     bodies, heads = [], []
-    for row in rows:
+    for row in sorted(rows, key=lambda row: row.key):
         body, head, _, _ = _texts(row, values)
         bodies.append((row.key, body))
         heads.append((row.key, *head))

@@ -55,10 +55,8 @@ def _format_document(d: dict) -> str:
     tail = []
     for kind, label in _RELATED_LABELS.items():
         for item in d.get("related", {}).get(kind, []):
-            name = item["title"] or ""
-            tail.append(
-                f"{label}：{name} {item['doc_number'] or ''} {'[' + item['id'] + ']' if item['id'] else ''}".rstrip()
-            )
+            parts = [item["title"], item["doc_number"], f"[{item['id']}]" if item["id"] else "（本目录暂无）"]
+            tail.append(f"{label}：" + "  ".join(p for p in parts if p))
     return "\n".join(head) + d["body"] + ("\n\n" + "\n".join(tail) if tail else "")
 
 

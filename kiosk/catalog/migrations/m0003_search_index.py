@@ -19,6 +19,7 @@ def apply(db, migrator) -> None:
         year = IntegerField()
         band = IntegerField()
         title_key = TextField(index=True)
+        number_tail = CharField(null=True, index=True)
 
         class Meta:
             database = db
