@@ -87,6 +87,11 @@ class Env:
         return self.home / "sync.lock"
 
     @property
+    def ime_lexicon(self) -> Path:
+        """The input method's lexicon, built once from jieba + pypinyin + the catalog (kiosk.ime)."""
+        return self.home / "ime_lexicon.sqlite3"
+
+    @property
     def log_dir(self) -> Path:
         return self.home / "logs"
 
@@ -99,6 +104,21 @@ class Env:
     def print_log(self) -> Path:
         """One JSON line per print job: what was printed, never who printed it."""
         return self.log_dir / "prints.jsonl"
+
+    @property
+    def applications_db(self) -> Path:
+        """Disclosure applications handed in here (personal data sealed), apart from the catalog."""
+        return self.home / "applications.sqlite3"
+
+    @property
+    def keys_dir(self) -> Path:
+        """Secret keys (0700): the application key lives here, never next to the database."""
+        return self.home / "keys"
+
+    @property
+    def central_db_url(self) -> str:
+        """The central intake database: config `central_db`, else a SQLite file in the home."""
+        return self.config.central_db or f"sqlite:///{self.home / 'central-intake.sqlite3'}"
 
     @property
     def terminal_id(self) -> str:

@@ -1,1 +1,1 @@
-"""The central site: the signed feed publisher (and, from other modules, the application intake)."""
+"""The central site: the feed publisher and the intake service that receives applications."""
