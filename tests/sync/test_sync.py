@@ -198,3 +198,31 @@ def test_server_without_range_support_restarts_the_download(office, terminal, mo
     with serve_feed(office.feed, {object_path(sha): ignore_range}) as server:
         sync_catalog(terminal, server.url)
     assert (terminal.files_dir / sha[:2] / sha).read_bytes() == big
+
+
+def test_a_sync_cut_off_half_way_resumes_without_fetching_again(office, terminal):
+    office.put(*(make_doc(n) for n in range(12, 80)))
+    office.publish()
+    entries = sorted(feed_entries(office.feed).items())
+    broken = "/" + object_path(entries[40][1])
+    down = {"on": True}
+
+    def flaky(handler, data):
+        if down["on"]:
+            send(handler, 503, b"maintenance")
+            return True
+        return False
+
+    with serve_feed(office.feed, {broken[1:]: flaky}) as server:
+        with pytest.raises(Exception) as info:
+            sync_catalog(terminal, server.url)
+        assert "暂时不可用" in info.value.message_zh
+        first_paths = set(server.paths())
+        assert terminal.sync_staging_dir.exists()  # what was verified is kept for the next attempt
+        down["on"] = False
+        del server.requests[:]
+        report = sync_catalog(terminal, server.url)
+    assert report.version_after == 2 and report.added == 80
+    refetched = [p for p in server.paths() if p.startswith("/objects/") and p != broken and p in first_paths]
+    assert refetched == []
+    assert not terminal.sync_staging_dir.exists()
