@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 
 from kivy.app import App  # noqa: E402
+from kivy.clock import Clock  # noqa: E402
 from kivy.config import Config as KivyConfig  # noqa: E402
 from kivy.lang import Builder  # noqa: E402
+from kivy.properties import ObjectProperty  # noqa: E402
 from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
 
 from kiosk.environment import Env  # noqa: E402
+from kiosk.errors import KioskError  # noqa: E402
+from kiosk.speech import Speaker  # noqa: E402
 from kiosk.ui.fonts import register_cjk_font  # noqa: E402
 from kiosk.ui.theme import theme  # noqa: E402
 
@@ -24,11 +29,15 @@ SCREENS_DIR = Path(__file__).parent / "screens"
 
 class KioskApp(App):
     title = "政务公开专区"
+    # The input method, loaded off the UI thread (the first start also builds its lexicon, ~20 s).
+    ime_engine = ObjectProperty(None, allownone=True)
+    ime_recognizer = ObjectProperty(None, allownone=True)
 
     def __init__(self, env: Env, **kwargs) -> None:
         super().__init__(**kwargs)
         self.env = env
         self.theme = theme
+        self.speaker = Speaker()
 
     def build(self) -> ScreenManager:
         from kiosk.ui.screens.home import HomeScreen
@@ -42,6 +51,32 @@ class KioskApp(App):
         manager.add_widget(HomeScreen(name="home"))
         manager.add_widget(ReaderScreen(name="reader"))
         return manager
+
+    def on_start(self) -> None:
+        threading.Thread(target=self._load_input_method, name="ime-loader", daemon=True).start()
+
+    def on_stop(self) -> None:
+        self.speaker.stop()
+
+    def _load_input_method(self) -> None:
+        from kiosk.ime.handwriting import Recognizer
+        from kiosk.ime.setup import open_engine
+
+        try:
+            engine = open_engine(self.env)
+        except KioskError as exc:
+            log.error("input method unavailable: %s", exc.message_en)
+            return
+        try:
+            recognizer = Recognizer()
+        except KioskError as exc:
+            log.error("handwriting unavailable: %s", exc.message_en)
+            recognizer = None
+        Clock.schedule_once(lambda _dt: self._input_method_ready(engine, recognizer))
+
+    def _input_method_ready(self, engine, recognizer) -> None:
+        self.ime_engine = engine
+        self.ime_recognizer = recognizer
 
     def open_document(self, doc_id: str) -> None:
         self.root.get_screen("reader").show(doc_id)

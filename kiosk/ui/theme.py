@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kivy.event import EventDispatcher
-from kivy.metrics import dp, sp
+from kivy.metrics import dp, mm, sp
 from kivy.properties import ListProperty, NumericProperty
 
 
@@ -15,6 +15,7 @@ class Theme(EventDispatcher):
     spacing = NumericProperty(dp(12))
     row_height = NumericProperty(dp(96))
     button_height = NumericProperty(dp(72))
+    key_size = NumericProperty(mm(15))  # screen-keyboard keys: at least 15 mm for fingers of every age
     color_background = ListProperty([0.96, 0.96, 0.94, 1])
     color_header = ListProperty([0.70, 0.10, 0.10, 1])  # 政务红
     color_text = ListProperty([0.10, 0.10, 0.10, 1])
@@ -28,6 +29,7 @@ class Theme(EventDispatcher):
         self.font_small = sp(18) * self.scale
         self.row_height = dp(96) * self.scale
         self.button_height = dp(72) * self.scale
+        self.key_size = mm(15) * self.scale
 
 
 theme = Theme()

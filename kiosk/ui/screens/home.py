@@ -9,6 +9,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk.catalog.documents import count_documents, document_to_dict, list_documents
+from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for home.kv)
 
 
 class DocumentRow(ButtonBehavior, BoxLayout):
@@ -24,16 +25,29 @@ class DocumentRow(ButtonBehavior, BoxLayout):
 class HomeScreen(Screen):
     zone_name = StringProperty("")
     summary = StringProperty("")
+    _rows: list[dict] = []  # every row; the list shows those matching the search box
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.ids.keyboard.attach(self.ids.search)
 
     def on_pre_enter(self, *args) -> None:
         self.refresh()
+
+    def on_leave(self, *args) -> None:
+        self.ids.keyboard.hide()
+
+    def filter(self, text: str) -> None:
+        """Narrow the list to titles containing the typed words (the full search is its own screen)."""
+        words = text.split()
+        self.ids.documents.data = [row for row in self._rows if all(w in row["title"] for w in words)]
 
     def refresh(self) -> None:
         app = App.get_running_app()
         self.zone_name = app.env.config.zone_name
         docs = [document_to_dict(doc) for doc in list_documents(limit=200)]
         self.summary = f"共 {count_documents()} 份公开文件，点击标题阅读"
-        self.ids.documents.data = [
+        self._rows = [
             {
                 "doc_id": d["id"],
                 "title": d["title"],
@@ -42,3 +56,4 @@ class HomeScreen(Screen):
             }
             for d in docs
         ]
+        self.filter(self.ids.search.text)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from kivy.app import App
-from kivy.properties import StringProperty
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
@@ -27,6 +28,7 @@ class ReaderScreen(Screen):
     meta_text = StringProperty("")
     body_text = StringProperty("")
     notice = StringProperty("")
+    reading = BooleanProperty(False)  # read-aloud going: the button says 停止
 
     def show(self, doc_id: str) -> None:
         self.doc_id = doc_id
@@ -56,6 +58,33 @@ class ReaderScreen(Screen):
         rows += [{"text": "\u3000\u3000" + p, "role": "body"} for p in self.body_text.split("\n") if p.strip()]
         self.ids.paragraphs.data = rows
         self.ids.paragraphs.scroll_y = 1
+
+    def toggle_reading(self) -> None:
+        """朗读 starts reading the document aloud; the same button stops it at any time."""
+        speaker = App.get_running_app().speaker
+        if self.reading:
+            self.stop_reading()
+            return
+        try:
+            speaker.speak("\n".join((self.title_text, self.body_text)))
+        except KioskError as exc:
+            log.warning("read-aloud: %s", exc.message_en)
+            self.notice = exc.message_zh
+            return
+        self.reading = True
+        Clock.schedule_interval(self._watch_reading, 0.5)
+
+    def stop_reading(self) -> None:
+        App.get_running_app().speaker.stop()
+        self.reading = False
+
+    def _watch_reading(self, _dt) -> bool:
+        if not App.get_running_app().speaker.speaking:
+            self.reading = False
+        return self.reading  # False unschedules the watch
+
+    def on_leave(self, *args) -> None:
+        self.stop_reading()
 
     def back(self) -> None:
         App.get_running_app().go_home()

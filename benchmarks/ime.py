@@ -1,0 +1,238 @@
+"""How often the intended word is in the first three candidates, and how fast candidates come.
+
+Run by hand (never in CI):  python -m benchmarks.ime [--catalog-home HOME] [--workdir DIR] [--librime]
+
+Side by side in one run, each measured in a fresh process (so RSS is the engine's own):
+  baseline   jieba dict + pypinyin's first reading, same search, no catalog, no names, no fixes
+  general    + every reading pypinyin lists, place-name fixes, surname/given-name model
+  demo       + the vocabulary of the bundled demo catalog (5 documents), what a new terminal has
+  catalog    + the vocabulary of the catalog in --catalog-home (e.g. a generated corpus), if given
+  librime    librime through its C API (Debian librime1 + luna-pinyin data), with --librime
+
+Inputs per term of benchmarks/ime_terms.tsv: full pinyin without separators, initials, and typing
+(the last syllable cut to two letters). Latency: every prefix of the full pinyin typed one key at a
+time, the engine's cache cleared per term. The machine is shared with other work while measuring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TERMS = Path(__file__).with_name("ime_terms.tsv")
+TOP_N = 10
+
+
+def load_terms() -> list[tuple[str, list[str], str]]:
+    terms = []
+    for line in TERMS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, syllables, kind = line.split("\t")
+            terms.append((word, syllables.split(), kind))
+    return terms
+
+
+def inputs(syllables: list[str]) -> dict[str, str]:
+    last = syllables[-1][:2]
+    return {
+        "full": "".join(syllables),
+        "initials": "".join(s[0] for s in syllables),
+        "typing": "".join(syllables[:-1]) + last,
+    }
+
+
+# --- building ---------------------------------------------------------------------------------------
+
+
+def build(config: str, path: Path, catalog_home: Path | None) -> dict:
+    """Build one lexicon; runs in its own process so its peak memory is its own."""
+    import resource
+
+    from kiosk.ime.lexicon import build_lexicon, first_reading
+
+    documents: list[dict] = []
+    if config in ("demo", "catalog"):
+        from kiosk.catalog.catalog import open_catalog
+        from kiosk.environment import Env
+        from kiosk.ime.setup import catalog_documents
+
+        home = catalog_home if config == "catalog" else Path(tempfile.mkdtemp(prefix="ime-demo-"))
+        open_catalog(Env.load(home))
+        documents = list(catalog_documents())
+    if config == "baseline":
+        report = build_lexicon(path, documents, reader=first_reading, names=False)
+    else:
+        report = build_lexicon(path, documents)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return report.to_dict() | {"documents": len(documents), "peak_rss_mb": round(peak, 1)}
+
+
+# --- measuring --------------------------------------------------------------------------------------
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(config: str, path: Path) -> dict:
+    """Accuracy and per-keystroke latency of one engine; runs in its own process."""
+    before = rss_mb()
+    if config == "librime":
+        from benchmarks.rime import RimeEngine
+
+        engine = RimeEngine(path)
+    else:
+        from kiosk.ime.engine import Engine
+
+        engine = Engine(path)
+    terms = load_terms()
+    hits: dict[str, dict[str, list[int]]] = {}
+    misses: dict[str, list[str]] = {}
+    for word, syllables, kind in terms:
+        for mode, text in inputs(syllables).items():
+            found = [c.text for c in engine.candidates(text, TOP_N)]
+            rank = found.index(word) if word in found else TOP_N
+            hits.setdefault(mode, {}).setdefault(kind, []).append(rank)
+            if rank >= 3:
+                misses.setdefault(mode, []).append(f"{word}:{text}→{'/'.join(found[:3])}")
+    latencies = []
+    first_keys = []
+    for _word, syllables, _kind in terms:
+        engine_reset(engine)
+        typed = "".join(syllables)
+        for i in range(1, len(typed) + 1):
+            started = time.perf_counter()
+            engine.candidates(typed[:i], TOP_N)
+            elapsed = (time.perf_counter() - started) * 1000
+            latencies.append(elapsed)
+            if i == 1:
+                first_keys.append(elapsed)
+    latencies.sort()
+    result: dict = {"config": config, "rss_delta_mb": round(rss_mb() - before, 1)}
+    for mode, by_kind in hits.items():
+        ranks = [r for rs in by_kind.values() for r in rs]
+        result[mode] = {
+            "top1": _share(ranks, 1),
+            "top3": _share(ranks, 3),
+            "by_kind_top3": {kind: _share(rs, 3) for kind, rs in by_kind.items()},
+        }
+    result["keystroke_ms"] = {
+        "p50": round(statistics.median(latencies), 2),
+        "p95": round(latencies[int(len(latencies) * 0.95)], 2),
+        "max": round(latencies[-1], 1),
+        "keystrokes": len(latencies),
+    }
+    result["misses"] = misses
+    return result
+
+
+def engine_reset(engine) -> None:
+    cache = getattr(engine, "_cache", None)
+    if cache is not None:
+        cache.clear()
+
+
+def _share(ranks: list[int], top: int) -> float:
+    return round(100 * sum(1 for r in ranks if r < top) / len(ranks), 1)
+
+
+# --- the run ----------------------------------------------------------------------------------------
+
+
+def _child(*args: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.ime", *args], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step {args} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--catalog-home", type=Path, help="a terminal home whose catalog gives the vocabulary")
+    parser.add_argument("--workdir", type=Path, help="keep the built lexicons here (default: a temp dir)")
+    parser.add_argument("--librime", action="store_true", help="also measure librime (needs Debian librime1)")
+    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--step", nargs=2, metavar=("KIND", "CONFIG"), help=argparse.SUPPRESS)
+    parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        kind, config = args.step
+        data = build(config, args.path, args.catalog_home) if kind == "build" else measure(config, args.path)
+        print(json.dumps(data, ensure_ascii=False))
+        return
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ime-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    configs = ["baseline", "general", "demo"] + (["catalog"] if args.catalog_home else [])
+    extra = ["--catalog-home", str(args.catalog_home)] if args.catalog_home else []
+    rows = []
+    for config in configs:
+        path = workdir / f"{config}.sqlite3"
+        built = _child("--step", "build", config, "--path", str(path), *extra)
+        measured = _child("--step", "measure", config, "--path", str(path))
+        rows.append(measured | {"build": built, "file_mb": round(path.stat().st_size / 1e6, 1)})
+        print(f"measured {config}", file=sys.stderr)
+    if args.librime:
+        from benchmarks.rime import prepare_rime
+
+        rime_dir = prepare_rime(workdir / "rime")
+        rows.append(_child("--step", "measure", "librime", "--path", str(rime_dir)) | {"build": {}, "file_mb": None})
+    _report(rows, len(load_terms()), args.show_misses)
+    (workdir / "ime-results.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nfull results: {workdir / 'ime-results.json'}")
+
+
+def _report(rows: list[dict], count: int, show_misses: bool) -> None:
+    print(f"{count} terms (benchmarks/ime_terms.tsv), top-1 / top-3 % among {TOP_N} candidates")
+    head = f"{'engine':10} {'full':>11} {'initials':>11} {'typing':>11} {'key p50/p95 ms':>15} {'build s':>8} {'RSS MB':>7} {'file MB':>7}"
+    print(head)
+    for r in rows:
+        cells = [f"{r[m]['top1']:5.1f}/{r[m]['top3']:5.1f}" for m in ("full", "initials", "typing")]
+        key = f"{r['keystroke_ms']['p50']:.2f}/{r['keystroke_ms']['p95']:.2f}"
+        built = r["build"].get("seconds", "—")
+        print(
+            f"{r['config']:10} {cells[0]:>11} {cells[1]:>11} {cells[2]:>11} {key:>15} {built!s:>8} "
+            f"{r['rss_delta_mb']:7.1f} {r['file_mb'] if r['file_mb'] is not None else '—'!s:>7}"
+        )
+    base = rows[0]
+    print("\nby kind, top-3 % (full / initials / typing):")
+    for r in rows:
+        kinds = r["full"]["by_kind_top3"].keys()
+        parts = [
+            f"{k} {r['full']['by_kind_top3'][k]:.0f}/{r['initials']['by_kind_top3'][k]:.0f}/{r['typing']['by_kind_top3'][k]:.0f}"
+            for k in kinds
+        ]
+        print(f"  {r['config']:10} " + "  ".join(parts))
+    print("\nratios against the baseline (top-3 full, initials; p95 latency):")
+    for r in rows[1:]:
+        print(
+            f"  {r['config']:10} full ×{_ratio(r['full']['top3'], base['full']['top3'])}, "
+            f"initials ×{_ratio(r['initials']['top3'], base['initials']['top3'])}, "
+            f"p95 ×{_ratio(r['keystroke_ms']['p95'], base['keystroke_ms']['p95'])}"
+        )
+    if show_misses:
+        for r in rows:
+            for mode, missed in r["misses"].items():
+                print(f"\n{r['config']} {mode} misses ({len(missed)}): " + "  ".join(missed))
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "—"
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("KIOSK_LOG_LEVEL", "WARNING")
+    main()

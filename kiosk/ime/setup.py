@@ -1,0 +1,62 @@
+"""Where the lexicon comes from on a terminal: built on first use (or by `kiosk ime build`), kept in
+the home, and its catalog part refreshed only when the catalog has changed since."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from kiosk.environment import Env
+from kiosk.ime.engine import Engine
+from kiosk.ime.lexicon import BuildReport, build_lexicon, is_current, read_meta, refresh_domain
+
+log = logging.getLogger(__name__)
+
+
+def catalog_documents() -> Iterator[dict]:
+    """Title, issuer, 文号 and body of every document of the open catalog."""
+    from kiosk.catalog.models import Document
+
+    query = Document.select(Document.title, Document.issuer, Document.doc_number, Document.body)
+    for doc in query.order_by(Document.issued.desc(nulls="LAST"), Document.id).iterator():
+        yield {"title": doc.title, "issuer": doc.issuer, "doc_number": doc.doc_number, "body": doc.body}
+
+
+def catalog_fingerprint() -> str:
+    """Changes whenever a sync or an import adds, changes or removes a document."""
+    from peewee import fn
+
+    from kiosk.catalog.models import Document
+
+    count, latest = Document.select(fn.count(Document.id), fn.max(Document.updated_at)).scalar(as_tuple=True)
+    return f"{count}:{latest}"
+
+
+def ensure_lexicon(env: Env, *, force: bool = False) -> BuildReport | None:
+    """Build the lexicon if it is missing or stale; refresh the catalog vocabulary if the catalog moved.
+
+    Returns the report of a full build, or None when the cached lexicon was used.
+    """
+    from kiosk.catalog.catalog import open_catalog
+    from kiosk.catalog.models import database
+
+    # The app loads the input method in a worker thread: rebinding the models there would pull the
+    # catalog from under the screens, so an already open catalog of this home is read as it is.
+    if database.obj is None or Path(database.obj.database) != env.catalog_db:
+        open_catalog(env)
+    fingerprint = catalog_fingerprint()
+    path = env.ime_lexicon
+    if force or not is_current(path):
+        env.ensure_home()
+        return build_lexicon(path, catalog_documents(), fingerprint)
+    if read_meta(path).get("domain_fingerprint") != fingerprint:
+        terms = refresh_domain(path, catalog_documents(), fingerprint)
+        log.info("refreshed the catalog vocabulary of the input method: %d terms", terms)
+    return None
+
+
+def open_engine(env: Env) -> Engine:
+    """The engine on this terminal's lexicon, building or refreshing it first when needed."""
+    ensure_lexicon(env)
+    return Engine(env.ime_lexicon, use_fuzzy=env.config.ime_fuzzy)
