@@ -216,8 +216,12 @@ def record_application(
             )
             StatusChange.create(application=app.id, status=statuses.RECEIVED, note=None, at=now)
     except IntegrityError:
-        # A concurrent retry with the same key won the race, or the tracking number is taken.
-        existing = _by_key(terminal, idempotency_key)
+        # A concurrent retry with the same key won the race, or the tracking number is taken:
+        # by this very application if the terminal was re-registered under a new token since
+        # (keys are random UUIDs, so key and tracking together are the application), else by another.
+        existing = _by_key(terminal, idempotency_key) or IntakeApplication.get_or_none(
+            (IntakeApplication.idempotency_key == idempotency_key) & (IntakeApplication.tracking == body["tracking"])
+        )
         if existing is not None:
             return _same_or_refuse(existing, body["tracking"]), False
         raise Refusal(
