@@ -10,6 +10,7 @@ packages=(
   printer-driver-cups-pdf                    # a PDF-writing CUPS queue
   libzbar0                                   # QR decoding in tests
   zinnia-utils tegaki-zinnia-simplified-chinese  # handwriting recognition
+  rime-essay                                 # word frequencies for typing (the pinyin lexicon)
   espeak-ng                                  # Mandarin read-aloud
   postgresql                                 # central intake tests against PostgreSQL
   poppler-utils                              # pdftoppm for looking at printouts

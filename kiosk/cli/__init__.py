@@ -12,6 +12,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     ime,
     printing,
     run,
+    search,
     sync,
 )
 from kiosk.cli.base import main

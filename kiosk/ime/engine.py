@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kiosk.errors import StorageError
@@ -25,9 +27,13 @@ PARTIAL_PENALTY = 4.0  # log units per initial, in a cutting that also has whole
 COMPLETION_PENALTY = 3.0  # the last syllable completed (ka → kai) is a guess about what comes next
 COMPOSE_BEST = 4  # words per stretch tried when composing phrases
 COMPOSE_KEEP = 3  # composed phrases kept per position
-WHOLE_LIMIT = 80
+WHOLE_LIMIT = 36
 INNER_LIMIT = 8
+PREFIX_LIMIT = 12  # words offered for the first part of the input
 MAX_SCAN = 4000  # rows read for one look-up by initials before giving up on more matches
+# Rows read per wanted candidate: the index folds z/zh, n/l, an/ang … together, so some rows read are
+# sound-alikes that the exact filter then drops.
+FOLDED_ROWS = 4
 _GENERAL_SHARE = math.log(1 - DOMAIN_SHARE)
 # A character's share as the first or last character of longer words, scaled to compete with words:
 # used only inside composed phrases, for a character next to a word (自然资源 + 局).
@@ -97,10 +103,10 @@ class Engine:
         for start in sorted({t.start for t in tokens}):
             if start not in reachable:
                 continue
-            limit_here = WHOLE_LIMIT if start == 0 else INNER_LIMIT
-            for path in _paths(following, start, after):
+            for path in self._word_paths(following, start, after):
                 stop = after(path[-1])
                 reachable.add(stop)
+                limit_here = INNER_LIMIT if start else WHOLE_LIMIT if stop == end else PREFIX_LIMIT
                 found = spans.setdefault((start, stop), {})
                 for hit in self._lookup(path, limit_here):
                     known = found.get(hit.word)
@@ -210,13 +216,14 @@ class Engine:
             return cached
         partials = sum(1 for t in path if not t.full)
         penalty = PARTIAL_PENALTY * partials if partials < len(path) else 0.0
+        pattern = _pattern(tuple((t.text, t.prefix) for t in path), self.use_fuzzy)
+        last = path[-1]
         best: dict[tuple[str, str], _Hit] = {}
         for table, shift in tables:
-            for word, py, weight in self._rows(table, path, limit):
-                syllables = py.split(" ")
-                if not all(matches(s, t, self.use_fuzzy) for s, t in zip(syllables, path, strict=True)):
+            for word, py, fkey, weight in self._rows(table, path, limit):
+                if not pattern.match(fkey if self.use_fuzzy else py):
                     continue
-                completed = path[-1].last and syllables[-1] != path[-1].text
+                completed = last.last and py[py.rfind(" ") + 1 :] != last.text
                 score = weight + shift - penalty - (COMPLETION_PENALTY if completed else 0.0)
                 known = best.get((word, py))
                 if known is None or score > known.score:
@@ -225,8 +232,8 @@ class Engine:
         self._remember(key, hits)
         return hits
 
-    def _rows(self, table: str, path: tuple[Token, ...], limit: int) -> Iterator[tuple[str, str, float]]:
-        abbr = "".join("n" if t.text[0] == "l" else t.text[0] for t in path)
+    def _rows(self, table: str, path: tuple[Token, ...], limit: int) -> Iterator[tuple[str, str, str, float]]:
+        abbr = "".join(_initial(t) for t in path)
         leading = []
         for token in path:
             if token.prefix:
@@ -234,29 +241,62 @@ class Engine:
             leading.append(fuzzy(token.text))
         if len(leading) == len(path):  # every syllable whole and final: one exact key
             yield from self.db.execute(
-                f"SELECT word, py, weight FROM {table} WHERE abbr = ? AND fkey = ?", (abbr, " ".join(leading))
+                f"SELECT word, py, fkey, weight FROM {table} WHERE abbr = ? AND fkey = ? ORDER BY weight DESC LIMIT ?",
+                (abbr, " ".join(leading), limit * FOLDED_ROWS),
             )
             return
         if any(t.full for t in path):
             # Up to the first unfinished token the key is known: a narrow range of the index, then filtered.
             low = " ".join([*leading, fuzzy(path[len(leading)].text)])
             yield from self.db.execute(
-                f"SELECT word, py, weight FROM {table} WHERE abbr = ? AND fkey >= ? AND fkey < ?",
-                (abbr, low, low + "\x7f"),
+                f"SELECT word, py, fkey, weight FROM {table} WHERE abbr = ? AND fkey >= ? AND fkey < ? "
+                "ORDER BY weight DESC LIMIT ?",
+                (abbr, low, low + "\x7f", limit * FOLDED_ROWS),
             )
             return
         # Initials first (zwgk): read in weight order and stop once enough matched.
         rows = self.db.execute(
-            f"SELECT word, py, weight FROM {table} WHERE abbr = ? ORDER BY weight DESC LIMIT ?", (abbr, MAX_SCAN)
+            f"SELECT word, py, fkey, weight FROM {table} WHERE abbr = ? ORDER BY weight DESC LIMIT ?", (abbr, MAX_SCAN)
         )
         found = 0
-        for word, py, weight in rows:
-            yield word, py, weight
+        for row in rows:
+            yield row
             found += 1
-            if found >= limit * 4:
+            if found >= limit * 3:
                 return  # nearly every row of an abbreviation matches its initials: the best are in hand
 
-    def _remember(self, key: tuple, hits: list) -> None:
+    def _word_paths(self, following: dict[int, list[Token]], start: int, after) -> Iterator[tuple[Token, ...]]:
+        """Runs of tokens from `start` that some word's initials spell; a run is not extended once no
+        word begins with its initials (this keeps a 30-letter input to a few dozen look-ups)."""
+        stack = [((t,), _initial(t)) for t in following.get(start, [])]
+        while stack:
+            path, abbr = stack.pop()
+            exact, longer = self._abbreviation(abbr)
+            if exact:
+                yield path
+            if longer and len(path) < MAX_WORD_TOKENS:
+                stack.extend(((*path, t), abbr + _initial(t)) for t in following.get(after(path[-1]), []))
+
+    def _abbreviation(self, abbr: str) -> tuple[bool, bool]:
+        """Whether some word has exactly these initials, and whether some word has more after them."""
+        key = ("abbr", abbr)
+        known = self._cache.get(key)
+        if known is None:
+            exact = longer = False
+            for table in ("words", "domain"):
+                found_exact, found_longer = self.db.execute(
+                    f"SELECT EXISTS(SELECT 1 FROM {table} WHERE abbr = ?), "
+                    f"EXISTS(SELECT 1 FROM {table} WHERE abbr > ? AND abbr < ?)",
+                    (abbr, abbr, abbr + "\x7f"),
+                ).fetchone()
+                exact, longer = exact or bool(found_exact), longer or bool(found_longer)
+                if exact and longer:
+                    break
+            known = (exact, longer)
+            self._remember(key, known)
+        return known
+
+    def _remember(self, key: tuple, hits) -> None:
         self._cache[key] = hits
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -293,6 +333,18 @@ def _paths(following: dict[int, list[Token]], start: int, after, max_tokens: int
         yield path
         if len(path) < max_tokens:
             stack.extend((*path, t) for t in following.get(after(path[-1]), []))
+
+
+@lru_cache(maxsize=16384)
+def _pattern(tokens: tuple[tuple[str, bool], ...], use_fuzzy: bool) -> re.Pattern:
+    """One regular expression for a run of (token text, matched as prefix), tried on a word's syllables
+    (or its fuzzy key): whole syllables exactly, initials and the unfinished last syllable as prefixes."""
+    parts = [(fuzzy(text) if use_fuzzy else text) + ("[a-z]*" if prefix else "") for text, prefix in tokens]
+    return re.compile(" ".join(parts) + "$")
+
+
+def _initial(token: Token) -> str:
+    return "n" if token.text[0] == "l" else token.text[0]
 
 
 def _combinations(lists: list[list[_Hit]]) -> Iterator[tuple[_Hit, ...]]:

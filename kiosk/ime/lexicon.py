@@ -28,7 +28,7 @@ from kiosk.ime.pinyin import ALIASES, SYLLABLES, abbreviation, fuzzy
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "7"
+BUILD_VERSION = "8"
 # Share of the catalog's vocabulary in the mixed word probability: high enough that 政务 beats the
 # more frequent 正午 in a kiosk whose catalog talks about 政务公开.
 DOMAIN_SHARE = 0.3
@@ -92,7 +92,10 @@ GIVEN_CHARS = (
 NAME_SHARE = 0.02
 # jieba's person names (申包胥, 阎立本) are news and history, not what residents type; the surname
 # model offers the names people actually have.
-PERSON_PENALTY = 3.0  # prior share of personal names among typed words
+PERSON_FACTOR = math.exp(-3.0)
+# Rime's essay: word counts gathered for typing Chinese (Debian rime-essay), half of the general model.
+ESSAY_PATH = Path("/usr/share/rime-data/essay.txt")
+ESSAY_SHARE = 0.8  # prior share of personal names among typed words
 
 
 @dataclass
@@ -214,10 +217,12 @@ def build_lexicon(
     reader: Reader = readings,
     names: bool = True,
     affixes: bool = True,
+    essay: Path | None = ESSAY_PATH,
 ) -> BuildReport:
     """Write the whole lexicon to `path` (atomically: a half-built file is never opened).
 
-    `reader`, `names` and `affixes` exist for the benchmark's baseline (pypinyin's first guess only).
+    `reader`, `names`, `affixes` and `essay` exist for the benchmark's baseline (jieba and pypinyin's
+    first guess only).
     """
     started = time.monotonic()
     tmp = path.with_name(path.name + ".building")
@@ -227,12 +232,8 @@ def build_lexicon(
         db = sqlite3.connect(tmp)
         db.executescript(SCHEMA)
         words = list(jieba_words())
-        total = sum(freq for _word, freq, _tag in words)
-        rows = (
-            row
-            for word, freq, tag in words
-            for row in _rows(word, math.log(freq / total) - (PERSON_PENALTY if tag == "nr" else 0.0), reader)
-        )
+        weights = _general_weights_of(words, essay)
+        rows = (row for word, weight in weights.items() for row in _rows(word, weight, reader))
         db.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?)", rows)
         if names:
             db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows())
@@ -260,6 +261,43 @@ def build_lexicon(
     return BuildReport(str(path), count, domain, seconds)
 
 
+def _general_weights_of(words: list[tuple[str, int, str]], essay: Path | None) -> dict[str, float]:
+    """log P(word): jieba's news-based frequencies mixed with Rime's essay when it is installed.
+
+    jieba ranks 涉及 and 世界 above 手机 for sj; the essay, counted for typing, ranks 手机 first and
+    knows 低保. Its words are traditional characters: converted with zhconv (merging counts).
+    """
+    jieba_total = sum(freq for _word, freq, _tag in words)
+    mixed: dict[str, float] = {}
+    essay_counts = essay_words(essay) if essay is not None and essay.exists() else {}
+    jieba_share = 1.0 - ESSAY_SHARE if essay_counts else 1.0
+    for word, freq, tag in words:
+        mixed[word] = mixed.get(word, 0.0) + jieba_share * freq / jieba_total * (PERSON_FACTOR if tag == "nr" else 1.0)
+    if essay_counts:
+        essay_total = sum(essay_counts.values())
+        for word, count in essay_counts.items():
+            mixed[word] = mixed.get(word, 0.0) + ESSAY_SHARE * count / essay_total
+    else:
+        log.warning("no Rime essay at %s: the lexicon uses jieba's frequencies alone", essay)
+    return {word: math.log(p) for word, p in mixed.items() if p > 0}
+
+
+def essay_words(path: Path) -> dict[str, int]:
+    """Simplified word → count from Rime's essay.txt (Debian rime-essay), which is in traditional script."""
+    import zhconv
+
+    counts: dict[str, int] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 2 or not parts[1].isdigit():
+                continue
+            word = zhconv.convert(parts[0], "zh-cn")
+            if len(word) <= MAX_WORD_CHARS and _CJK_WORD.match(word):
+                counts[word] = counts.get(word, 0) + int(parts[1])
+    return counts
+
+
 def _affix_rows(words: list[tuple[str, int, str]], reader: Reader) -> dict[str, list[tuple]]:
     """How often each character begins or ends a word of three or more characters in jieba's dictionary.
 
@@ -283,7 +321,8 @@ def _data_versions() -> str:
     import jieba
     import pypinyin
 
-    return f"jieba {jieba.__version__}, pypinyin {pypinyin.__version__}"
+    essay = f", essay {ESSAY_PATH.stat().st_size}" if ESSAY_PATH.exists() else ""
+    return f"jieba {jieba.__version__}, pypinyin {pypinyin.__version__}{essay}"
 
 
 def _name_rows() -> Iterator[tuple[str, str, str, float]]:

@@ -129,18 +129,43 @@ class VerifiedFile:
             log.warning("could not clean up %s", self.part)
 
 
-def file_matches(path: Path, ref: ObjectRef) -> bool:
-    """A file already held (from an interrupted sync) is reused only when it still verifies."""
-    try:
-        if path.stat().st_size != ref.size:
-            return False
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        return digest.hexdigest() == ref.sha256
-    except OSError:
-        return False
+class VerifiedBuffer:
+    """The same checks as VerifiedFile, for small objects (shards, documents) kept in memory."""
+
+    def __init__(self, ref: ObjectRef) -> None:
+        self.ref = ref
+        self.buffer = bytearray()
+        self.hasher = hashlib.sha256()
+
+    @property
+    def offset(self) -> int:
+        return len(self.buffer)
+
+    def restart(self) -> None:
+        self.buffer.clear()
+        self.hasher = hashlib.sha256()
+
+    def write(self, chunk: bytes) -> None:
+        if len(self.buffer) + len(chunk) > self.ref.size:
+            raise _TooLarge()
+        self.buffer += chunk
+        self.hasher.update(chunk)
+
+    def finish(self) -> None:
+        if len(self.buffer) < self.ref.size:
+            raise _Short()
+        if self.hasher.hexdigest() != self.ref.sha256:
+            raise _Mismatch()
+
+    def abort(self, *, keep_part: bool) -> None:
+        self.buffer.clear()
+
+    @property
+    def data(self) -> bytes:
+        return bytes(self.buffer)
+
+
+Sink = VerifiedFile | VerifiedBuffer
 
 
 def _mismatch(what_zh: str, where: str) -> Refused:
@@ -171,7 +196,11 @@ class Source(Protocol):
 
     def fetch_root(self, validators: dict[str, str] | None) -> RootFetch: ...
 
-    def fetch(self, relative: str, ref: ObjectRef, dest: Path, what_zh: str) -> None: ...
+    def fetch(self, relative: str, ref: ObjectRef, dest: Path, what_zh: str) -> None:
+        """Download into `dest` (fsync'd, atomic rename) once size and SHA-256 match."""
+
+    def fetch_bytes(self, relative: str, ref: ObjectRef, what_zh: str) -> bytes:
+        """The verified content of a small object."""
 
 
 class DirectorySource:
@@ -220,27 +249,37 @@ class DirectorySource:
         return RootFetch(raw)
 
     def fetch(self, relative: str, ref: ObjectRef, dest: Path, what_zh: str) -> None:
-        with self._open(relative, what_zh) as handle:
-            sink = VerifiedFile(dest, ref, resume=False)
-            try:
+        self._read(relative, what_zh, VerifiedFile(dest, ref, resume=False))
+
+    def fetch_bytes(self, relative: str, ref: ObjectRef, what_zh: str) -> bytes:
+        sink = VerifiedBuffer(ref)
+        self._read(relative, what_zh, sink)
+        return sink.data
+
+    def _read(self, relative: str, what_zh: str, sink: Sink) -> None:
+        try:
+            with self._open(relative, what_zh) as handle:
                 for chunk in iter(lambda: handle.read(CHUNK), b""):
                     self.bytes_fetched += len(chunk)
                     sink.write(chunk)
-                sink.finish()
-            except _TooLarge:
-                sink.abort(keep_part=False)
-                raise _too_large(what_zh, relative) from None
-            except _Short:
-                sink.abort(keep_part=False)
-                raise Refused(
-                    f"同步目录中的{what_zh}不完整（比签名声明的小），已拒绝更新。", f"{relative} is truncated"
-                ) from None
-            except _Mismatch:
-                sink.abort(keep_part=False)
-                raise _mismatch(what_zh, relative) from None
-            except OSError as exc:
-                sink.abort(keep_part=False)
-                raise BadInput(f"读取同步目录中的{what_zh}失败。", f"cannot read {relative}: {exc}") from exc
+            sink.finish()
+        except _TooLarge:
+            sink.abort(keep_part=False)
+            raise _too_large(what_zh, relative) from None
+        except _Short:
+            sink.abort(keep_part=False)
+            raise Refused(
+                f"同步目录中的{what_zh}不完整（比签名声明的小），已拒绝更新。", f"{relative} is truncated"
+            ) from None
+        except _Mismatch:
+            sink.abort(keep_part=False)
+            raise _mismatch(what_zh, relative) from None
+        except KioskError:
+            sink.abort(keep_part=False)
+            raise
+        except OSError as exc:
+            sink.abort(keep_part=False)
+            raise BadInput(f"读取同步目录中的{what_zh}失败。", f"cannot read {relative}: {exc}") from exc
         self.files_fetched += 1
 
 
@@ -302,13 +341,28 @@ class HttpSource:
             )
 
     def fetch(self, relative: str, ref: ObjectRef, dest: Path, what_zh: str) -> None:
-        url = urljoin(self.base, relative)
         resumable = ref.size >= RESUME_MIN_BYTES
+        self._fetch(relative, ref, what_zh, lambda: VerifiedFile(dest, ref, resume=resumable), resumable)
+
+    def fetch_bytes(self, relative: str, ref: ObjectRef, what_zh: str) -> bytes:
+        sinks: list[VerifiedBuffer] = []
+
+        def make() -> VerifiedBuffer:
+            sinks.append(VerifiedBuffer(ref))
+            return sinks[-1]
+
+        self._fetch(relative, ref, what_zh, make, resumable=False)
+        return sinks[-1].data
+
+    def _fetch(
+        self, relative: str, ref: ObjectRef, what_zh: str, make_sink: Callable[[], Sink], resumable: bool
+    ) -> None:
+        url = urljoin(self.base, relative)
         deadline = time.monotonic() + 3 * self.timeout + ref.size / MIN_RATE
         cuts = 0
         fresh_retry_done = False
         while True:
-            sink = VerifiedFile(dest, ref, resume=resumable)
+            sink = make_sink()
             try:
                 self._download(url, sink, what_zh, deadline)
                 sink.finish()
@@ -342,7 +396,7 @@ class HttpSource:
                 sink.abort(keep_part=resumable)
                 raise
 
-    def _download(self, url: str, sink: VerifiedFile, what_zh: str, deadline: float) -> None:
+    def _download(self, url: str, sink: Sink, what_zh: str, deadline: float) -> None:
         headers = {"Range": f"bytes={sink.offset}-"} if sink.offset else {}
         try:
             response = self.http.get(url, headers=headers, stream=True)

@@ -21,7 +21,7 @@ import peewee
 
 from kiosk.catalog.documents import delete_documents, get_state, set_state, upsert_documents
 from kiosk.catalog.models import Document, database
-from kiosk.catalog.record import AttachmentRef
+from kiosk.catalog.record import AttachmentRef, DocumentRecord
 from kiosk.catalog.store import open_store
 from kiosk.environment import DEMO_KEY_PATH, Env
 from kiosk.errors import ConfigError, KioskError, Offline, Refused, StorageError
@@ -39,7 +39,8 @@ from kiosk.sync.feed import (
     shard_of,
 )
 from kiosk.sync.signing import canonical_json, load_trusted_keys, verify_root
-from kiosk.sync.sources import Source, file_matches, open_source, storage_error
+from kiosk.sync.sources import Source, open_source, storage_error
+from kiosk.sync.staging import StagingPack
 from kiosk.sync.status import record_attempt
 
 log = logging.getLogger(__name__)
@@ -178,15 +179,19 @@ class _Sync:
         self.full, self.demo = full, demo
         self.progress = progress or (lambda phase, done, total: None)
         self.staging = env.sync_staging_dir
+        self._pack: StagingPack | None = None
 
     def run(self) -> SyncReport:
         try:
             return self._run()
         except Offline:
-            raise  # keep verified staged files: the next attempt resumes from them
+            raise  # keep what was verified and staged: the next attempt resumes from it
         except KioskError:
             self._clear_staging()  # a refused feed or a full disk: drop what was staged
             raise
+        finally:
+            if self._pack is not None:
+                self._pack.close()
 
     def _run(self) -> SyncReport:
         installed = state.Installed.load()
@@ -256,12 +261,24 @@ class _Sync:
 
     # -- planning: which shards and documents changed -------------------------------------------
 
-    def _stage(self, ref: ObjectRef, what_zh: str) -> Path:
-        relative = object_path(ref.sha256)
-        dest = self.staging / relative
-        if not file_matches(dest, ref):
-            self.source.fetch(relative, ref, dest, what_zh)
-        return dest
+    @property
+    def pack(self) -> StagingPack:
+        if self._pack is None:
+            self._pack = StagingPack(self.staging)
+        return self._pack
+
+    def _stage(self, ref: ObjectRef, what_zh: str) -> bytes:
+        """A verified shard, document or calendar: from the staging pack when an earlier attempt
+        fetched it, else from the source (and then kept in the pack)."""
+        data = self.pack.get(ref.sha256, ref.size)
+        if data is None:
+            data = self.source.fetch_bytes(object_path(ref.sha256), ref, what_zh)
+            self.pack.put(ref.sha256, data)
+        return data
+
+    def _staged_record(self, entry: Entry) -> DocumentRecord:
+        """A document staged by _plan; decode_document re-checks its hash as it reads."""
+        return decode_document(self._stage(_ref(entry), "文件数据"), entry.sha256)
 
     def _plan(self, installed: state.Installed, root: Root) -> _Plan:
         same_split = installed.root is not None and installed.root.shard_bits == root.shard_bits and not self.full
@@ -270,7 +287,7 @@ class _Sync:
         entries: dict[str, Entry] = {}
         for n, key in enumerate(changed_keys, 1):
             ref = root.shards[key]
-            shard = parse_shard(self._stage(ref, "目录分片").read_bytes(), key, root.shard_bits)
+            shard = parse_shard(self._stage(ref, "目录分片"), key, root.shard_bits)
             if len(shard) != ref.count:
                 raise Refused(
                     "目录分片内容与索引不符，已拒绝更新。", f"shard {key} holds {len(shard)}, not {ref.count}"
@@ -287,7 +304,7 @@ class _Sync:
         needed = [entry for entry in entries.values() if held.get(entry.id) != entry.sha256]
         attachments: dict[str, AttachmentRef] = {}
         for n, entry in enumerate(needed, 1):
-            record = decode_document(self._stage(_ref(entry), "文件数据").read_bytes(), entry.sha256)
+            record = self._staged_record(entry)
             if record.id != entry.id:
                 raise Refused("目录中的文件数据与索引不符，已拒绝更新。", f"object for {entry.id} holds {record.id}")
             for ref in record.attachments:
@@ -313,7 +330,7 @@ class _Sync:
     def _fetch_calendar(self, installed: state.Installed, root: Root) -> str | None:
         if root.calendar is None or root.calendar.sha256 == installed.calendar_sha:
             return None
-        raw = self._stage(root.calendar, "工作日历").read_bytes()
+        raw = self._stage(root.calendar, "工作日历")
         try:
             return canonical_json(parse_calendar(raw)).decode("utf-8")
         except CalendarFormatError as exc:
@@ -339,8 +356,7 @@ class _Sync:
         try:
             with database.atomic():
                 for batch in _batched(plan.needed, BATCH):
-                    # Staged files were verified; decode_document checks the hash again as it reads.
-                    records = [decode_document(self._stage(_ref(e), "文件数据").read_bytes(), e.sha256) for e in batch]
+                    records = [self._staged_record(entry) for entry in batch]
                     result = upsert_documents(records)
                     report.added += result.added
                     report.changed += result.changed
@@ -379,7 +395,11 @@ class _Sync:
         report.unchanged = root.documents - report.added - report.changed
 
     def _clear_staging(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if self._pack is not None:
+            self._pack.remove()
+            self._pack = None
+        else:
+            shutil.rmtree(self.staging, ignore_errors=True)
 
 
 @dataclass
