@@ -9,7 +9,6 @@ alone — a date counted that way is marked incomplete. The day of receipt is ne
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,13 +18,13 @@ from typing import Any
 import chinese_calendar
 
 from kiosk.environment import Env
+from kiosk.sync.calendar import parse_calendar
 
 log = logging.getLogger(__name__)
 
 ANSWER_DAYS = 20  # Art. 33: answer within 20 working days of receipt …
 EXTENSION_DAYS = 20  # … extendable by 20 more with the head's approval
 CORRECTION_DAYS = 7  # Art. 30: ask for corrections within 7 working days
-CALENDAR_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -99,26 +98,16 @@ class WorkCalendar:
 
 
 def parse_signed_calendar(text: str) -> dict[int, YearRules]:
-    """The `calendar` catalog state: {"format": 1, "years": {"2026": {"holidays": [...], "workdays": [...]}}}."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or data.get("format") != CALENDAR_FORMAT or not isinstance(data.get("years"), dict):
-        raise ValueError("calendar is not format 1 with a years object")
-    years: dict[int, YearRules] = {}
-    for key, entry in data["years"].items():
-        if not (isinstance(key, str) and key.isdigit() and len(key) == 4 and isinstance(entry, dict)):
-            raise ValueError(f"bad calendar year {key!r}")
-        year = int(key)
-        sets = []
-        for name in ("holidays", "workdays"):
-            values = entry.get(name, [])
-            if not isinstance(values, list):
-                raise ValueError(f"calendar {key}.{name} is not a list")
-            days = frozenset(date.fromisoformat(v) for v in values)
-            if any(d.year != year for d in days):
-                raise ValueError(f"calendar {key}.{name} has a date of another year")
-            sets.append(days)
-        years[year] = YearRules(holidays=sets[0], workdays=sets[1])
-    return years
+    """The `calendar` catalog state (format of kiosk.sync.calendar, checked by its validator):
+    {"format": 1, "years": {"2026": {"holidays": [...], "workdays": [...]}}}. ValueError if malformed."""
+    data = parse_calendar(text.encode("utf-8"))
+    return {
+        int(year): YearRules(
+            holidays=frozenset(date.fromisoformat(d) for d in lists["holidays"]),
+            workdays=frozenset(date.fromisoformat(d) for d in lists["workdays"]),
+        )
+        for year, lists in data["years"].items()
+    }
 
 
 def load_calendar(env: Env) -> WorkCalendar:

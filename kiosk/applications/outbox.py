@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from kiosk.applications import statuses
-from kiosk.applications.models import Application, Outbox
+from kiosk.applications.models import Application, Outbox, database
 from kiosk.applications.records import personal_data, purge_expired, sealer_for
 from kiosk.applications.store import open_applications
 from kiosk.environment import Env
@@ -143,7 +143,7 @@ def _refusal_code(response: requests.Response) -> str:
 
 def _confirmed(env: Env, app: Application, entry: Outbox, *, replayed: bool, report: DeliveryReport) -> None:
     now = env.now().isoformat(timespec="seconds")
-    with Outbox._meta.database.atomic():
+    with database.atomic():
         Outbox.update(state="delivered", delivered_at=now, last_error=None, attempts=Outbox.attempts + 1).where(
             Outbox.application == app.tracking
         ).execute()
@@ -171,7 +171,7 @@ def _retry(entry: Outbox, reason: str, report: DeliveryReport) -> None:
 
 
 def _hold(entry: Outbox, reason: str, report: DeliveryReport, detail: str) -> None:
-    with Outbox._meta.database.atomic():
+    with database.atomic():
         Outbox.update(state="held", attempts=entry.attempts + 1, last_error=reason).where(
             Outbox.application == entry.application_id
         ).execute()

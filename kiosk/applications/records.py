@@ -30,6 +30,7 @@ from kiosk.errors import BadInput, NotFound, StorageError
 log = logging.getLogger(__name__)
 
 PURGED_ZH = "（已清除）"
+UNREADABLE_ZH = "（无法读取）"
 
 
 class InvalidApplication(BadInput):
@@ -148,9 +149,13 @@ def personal_data(env: Env, app: Application, sealer: Sealer | None = None) -> d
 
 def masked_view(env: Env, app: Application, sealer: Sealer | None = None) -> dict[str, Any]:
     """Everything a screen, a receipt or `applications list` may show: personal fields masked."""
-    data = personal_data(env, app, sealer)
+    try:
+        data = personal_data(env, app, sealer)
+        unreadable = False
+    except StorageError:  # key lost: the row stays listable, its personal data does not
+        data, unreadable = None, True
     if data is None:
-        applicant = id_masked = contact = description = PURGED_ZH
+        applicant = id_masked = contact = description = UNREADABLE_ZH if unreadable else PURGED_ZH
         contact_person = email = address = ""
     else:
         is_org = data["applicant_type"] == "organization"

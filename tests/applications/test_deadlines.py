@@ -56,9 +56,10 @@ def test_signed_calendar_holidays_and_working_weekends_are_honoured():
     "bad",
     [
         {"format": 2, "years": {}},
-        {"format": 1, "years": {"2027": {"holidays": ["2026-12-31"]}}},
+        {"format": 1, "years": {"2027": {"holidays": ["2026-12-31"], "workdays": []}}},
         {"format": 1, "years": {"27": {}}},
-        {"format": 1, "years": {"2027": {"holidays": ["not a date"]}}},
+        {"format": 1, "years": {"2027": {"holidays": ["not a date"], "workdays": []}}},
+        {"format": 1, "years": {"2027": {"holidays": [], "workdays": ["2027-02-08"]}}},  # a Monday
     ],
 )
 def test_malformed_signed_calendars_are_refused(bad):
@@ -78,3 +79,10 @@ def test_a_broken_signed_calendar_falls_back_instead_of_stopping_applications(en
     open_catalog(env, install_demo=False)
     set_state("calendar", "{not json")
     assert load_calendar(env).signed == {}
+
+
+def test_a_new_terminal_gets_the_signed_calendar_with_the_demo_feed(env):
+    open_catalog(env)  # installs the bundled, signed demo feed
+    signed = load_calendar(env).signed
+    assert date(2026, 10, 1) in signed[2026].holidays and date(2026, 10, 10) in signed[2026].workdays
+    assert deadlines_for(env, date(2026, 9, 28)).due == date(2026, 10, 30)

@@ -124,5 +124,6 @@ def test_a_lost_key_is_reported_not_guessed(terminal):
     with pytest.raises(StorageError) as info:
         personal_data(terminal, app)
     assert "密钥" in info.value.message_zh
+    assert masked_view(terminal, app)["applicant_masked"] == "（无法读取）"  # the list still works
     # a new application still gets stored (under a new key): a resident is never turned away
     assert submit_application(terminal, person()).key_id != app.key_id

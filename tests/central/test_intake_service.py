@@ -89,6 +89,16 @@ def test_a_tracking_number_is_never_given_to_a_second_application(server):
     assert reused.status_code == 422 and reused.json()["error"]["code"] == "key_reused"
 
 
+def test_a_terminal_re_registered_with_a_new_token_still_gets_its_application_back(server):
+    old = server.add_terminal("hall-1")
+    assert post(server, old, envelope(), key="a" * 32).status_code == 201
+    intake.revoke_terminal("hall-1")
+    new = server.add_terminal("hall-1-replaced")
+    reply = post(server, new, envelope(), key="a" * 32)
+    assert reply.status_code == 200 and reply.json()["replayed"] is True
+    assert IntakeApplication.select().count() == 1
+
+
 def test_central_applies_the_same_rules_as_the_terminal(server):
     token = server.add_terminal("hall-1")
     reply = post(server, token, envelope(phone="12345", reason=""))

@@ -85,3 +85,26 @@ def test_outbox_deliver_without_a_central_url_says_what_to_configure(cli, applic
 
 def test_purge_reports_a_count(cli):
     assert cli.json("applications", "purge") == {"purged": 0}
+
+
+def test_no_personal_data_reaches_the_log_file(cli, home, application_file, tmp_path, monkeypatch):
+    with running_intake(f"sqlite:///{tmp_path / 'central.sqlite3'}") as central:
+        monkeypatch.setenv("KIOSK_CENTRAL_URL", central.url)
+        monkeypatch.setenv("KIOSK_TERMINAL_TOKEN", central.add_terminal("hall-1"))
+        cli.json("applications", "submit", application_file())
+        cli("applications", "submit", application_file(phone="12"), expect=2)
+        cli.json("outbox", "deliver")
+        cli.json("applications", "list")
+    log = (home / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "stored and queued" in log
+    for personal in (
+        "张三",
+        HAICHENG_1985,
+        "13812345678",
+        "zhangsan",
+        "海州管理区",
+        "政务公开工作要点",
+        "[id]",
+        "[phone]",
+    ):
+        assert personal not in log

@@ -43,17 +43,18 @@ def test_central_db_comes_from_the_environment_or_the_home(cli, home, tmp_path, 
 def test_serve_list_and_set_status_against_a_real_waitress_process(cli, home, tmp_path):
     db = f"sqlite:///{tmp_path / 'central.sqlite3'}"
     token = cli.json("central", "terminals", "add", "hall-1", "--db", db)["token"]
+    errors = (tmp_path / "serve.stderr").open("w")  # a file, not a pipe nobody reads
     server = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "--home", str(home), "central", "serve", "--port", "0", "--db", db],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=errors,
         text=True,
         cwd=REPO,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         line = server.stdout.readline()
-        assert line.startswith("intake serving on http://127.0.0.1:"), server.stderr.read()
+        assert line.startswith("intake serving on http://127.0.0.1:"), (tmp_path / "serve.stderr").read_text()
         url = line.split()[-1]
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "k" * 32}
         reply = requests.post(f"{url}/v1/applications", json=envelope(), headers=headers, timeout=10)
@@ -61,6 +62,7 @@ def test_serve_list_and_set_status_against_a_real_waitress_process(cli, home, tm
     finally:
         server.kill()
         server.wait(timeout=10)
+        errors.close()
     [row] = cli.json("central", "applications", "list", "--db", db)
     assert row["applicant_masked"] == "张*" and "application" not in row
     [full] = cli.json("central", "applications", "list", "--full", "--db", db)
