@@ -272,6 +272,8 @@ SENTENCES = [
     "健全完善投诉举报处理机制，对群众反映的问题做到件件有落实、事事有回音。",
     "在实体政务公开专区设置自助查询终端，方便群众查阅政府信息、申请公开和打印文件。",
     "落实首问负责、一次性告知和限时办结制度，提高办事效率。",
+    "符合条件的困难家庭可按规定申请城乡低保、临时救助等社会救助，申请材料由社区（村）代为提交。",
+    "进一步落实小微企业税费优惠政策，对符合条件的纳税人及时兑现退税。",
 ]
 # Places and names that occur rarely, so benchmarks have rare terms next to very frequent ones.
 RARE_PLACES = [
@@ -430,7 +432,7 @@ class _Generator:
             parts.append(heading)
             for _ in range(rng.randint(2, 5)):
                 sentences = [self._fill(rng.choice(SENTENCES), **slots) for _ in range(rng.randint(2, 4))]
-                if rng.random() < 0.04:
+                if rng.random() < 0.004:
                     sentences.append(rng.choice(RARE_SENTENCES).format(p=rng.choice(RARE_PLACES)))
                 paragraph = "".join(sentences)
                 parts.append(paragraph)

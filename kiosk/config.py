@@ -52,6 +52,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("central_url", str, "", "Base URL of the central intake service."),
     Option("terminal_token", str, "", "This terminal's token for the central intake service.", secret=True),
     Option("retention_days", int, 30, "Days personal data stays after central confirmed receipt.", minimum=0),
+    Option(
+        "central_db",
+        str,
+        "",
+        "Central intake database: sqlite:///PATH or postgresql://… (default HOME/central-intake.sqlite3).",
+        secret=True,  # a postgresql:// URL may carry a password
+    ),
     # Printing.
     Option("printer_documents", str, "folder", "Backend for documents: folder, cups:QUEUE or escpos:DEVICE."),
     Option("printer_receipts", str, "folder", "Backend for receipts: folder, cups:QUEUE or escpos:DEVICE."),

@@ -17,6 +17,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ASSETS_DIR = PACKAGE_DIR.parent / "assets"
 FONT_PATH = ASSETS_DIR / "fonts" / "wqy-microhei.ttc"
 DEMO_SEEDS_DIR = ASSETS_DIR / "demo" / "seeds"
+DEMO_FEED_DIR = ASSETS_DIR / "demo" / "feed"  # signed demo feed built from the seeds (kiosk.central.demo)
+DEMO_KEY_PATH = ASSETS_DIR / "demo" / "demo-feed.pub"  # trusted only for DEMO_FEED_DIR
 
 
 def default_home(environ: Mapping[str, str] | None = None) -> Path:
@@ -75,6 +77,16 @@ class Env:
         return self.home / "files"
 
     @property
+    def sync_staging_dir(self) -> Path:
+        """Verified feed files of a sync in progress; kept across a crash so the next sync resumes."""
+        return self.home / "sync-staging"
+
+    @property
+    def sync_lock_path(self) -> Path:
+        """Held while a sync runs, so the background scheduler and `kiosk sync` never overlap."""
+        return self.home / "sync.lock"
+
+    @property
     def ime_lexicon(self) -> Path:
         """The input method's lexicon, built once from jieba + pypinyin + the catalog (kiosk.ime)."""
         return self.home / "ime_lexicon.sqlite3"
@@ -92,6 +104,21 @@ class Env:
     def print_log(self) -> Path:
         """One JSON line per print job: what was printed, never who printed it."""
         return self.log_dir / "prints.jsonl"
+
+    @property
+    def applications_db(self) -> Path:
+        """Disclosure applications handed in here (personal data sealed), apart from the catalog."""
+        return self.home / "applications.sqlite3"
+
+    @property
+    def keys_dir(self) -> Path:
+        """Secret keys (0700): the application key lives here, never next to the database."""
+        return self.home / "keys"
+
+    @property
+    def central_db_url(self) -> str:
+        """The central intake database: config `central_db`, else a SQLite file in the home."""
+        return self.config.central_db or f"sqlite:///{self.home / 'central-intake.sqlite3'}"
 
     @property
     def terminal_id(self) -> str:

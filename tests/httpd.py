@@ -35,6 +35,7 @@ def serve(handle: Handler) -> Iterator[Server]:
 
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms stalls
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             server = holder["server"]
@@ -50,7 +51,7 @@ def serve(handle: Handler) -> Iterator[Server]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
     holder["server"] = Server(f"http://127.0.0.1:{httpd.server_address[1]}/")
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield holder["server"]

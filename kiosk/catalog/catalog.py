@@ -1,16 +1,12 @@
-"""Open a terminal's catalog, installing the bundled demo catalog into an empty home on first use."""
+"""Open a terminal's catalog, installing the bundled demo feed into an empty home on first use."""
 
 from __future__ import annotations
 
-import logging
-
 from peewee import SqliteDatabase
 
-from kiosk.catalog.documents import get_state, set_state
+from kiosk.catalog.documents import get_state
 from kiosk.catalog.store import open_store
-from kiosk.environment import DEMO_SEEDS_DIR, Env
-
-log = logging.getLogger(__name__)
+from kiosk.environment import Env
 
 
 def open_catalog(env: Env, *, install_demo: bool = True) -> SqliteDatabase:
@@ -21,11 +17,8 @@ def open_catalog(env: Env, *, install_demo: bool = True) -> SqliteDatabase:
 
 
 def install_demo_catalog(env: Env) -> None:
-    """The five bundled seed documents, so a new terminal works before its first sync."""
-    from kiosk.importer import import_into_store, parse_folder
+    """The signed demo feed (the five seed documents and the working-day calendar), installed
+    through the same verified sync path as a real feed, so a new terminal works before its first sync."""
+    from kiosk.sync.demo import install_demo_feed  # the sync package builds on the catalog, not the reverse
 
-    parsed, report = parse_folder(DEMO_SEEDS_DIR)
-    import_into_store(parsed, report, env.files_dir)
-    set_state("source", "demo")
-    set_state("initialized", env.now().isoformat(timespec="seconds"))
-    log.info("installed the demo catalog: %d documents", report.added)
+    install_demo_feed(env)

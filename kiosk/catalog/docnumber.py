@@ -36,31 +36,65 @@ class DocNumber:
         return f"{self.agency}〔{self.year}〕{self.serial}号"
 
 
+_FULL_WIDTH = {
+    code: unicodedata.normalize("NFKC", chr(code))
+    for code in range(ord("０"), ord("ｚ") + 1)
+    if "０" <= chr(code) <= "９" or "Ａ" <= chr(code) <= "ｚ"
+}
+
+
+_HAS_FULL_WIDTH = re.compile("[０-９Ａ-ｚ]")
+
+
 def _fold(text: str) -> str:
     """Full-width digits and letters to half-width, without moving offsets (NFKC is 1:1 for them)."""
-    return "".join(
-        unicodedata.normalize("NFKC", ch) if ("０" <= ch <= "９" or "Ａ" <= ch <= "ｚ") else ch for ch in text
-    )
+    return text.translate(_FULL_WIDTH) if _HAS_FULL_WIDTH.search(text) else text
+
+
+# The year, closing bracket, serial and 号 of a 文号: cheap to find, so the agency before it is
+# only looked at where one is (matching the whole pattern at every character was ~0.5 ms a page).
+_ANCHOR = re.compile(rf"(?P<year>(?:19|20)\d{{2}})\s*[{re.escape(_CLOSE)}]\s*第?\s*(?P<serial>\d{{1,5}})\s*号")
+_MAX_AGENCY = 12
 
 
 def find_doc_numbers(text: str) -> list[DocNumber]:
-    """Every 文号 in `text`, in order, with offsets into the original text."""
+    """Every 文号 in `text`, in order, with offsets into the original text.
+
+    Same result as scanning with `_PATTERN`: the agency is the longest run of up to 12 Chinese
+    characters right before the (optionally bracketed) year, never reaching into the previous match.
+    """
+    if "号" not in text:
+        return []
     folded = _fold(text)
     found = []
-    for match in _PATTERN.finditer(folded):
-        agency = match.group("agency")
+    floor = 0
+    for anchor in _ANCHOR.finditer(folded):
+        k = anchor.start()
+        while k > floor and folded[k - 1].isspace():
+            k -= 1
+        if k > floor and folded[k - 1] in _OPEN:
+            k -= 1
+            while k > floor and folded[k - 1].isspace():
+                k -= 1
+        a = k
+        while a > floor and k - a < _MAX_AGENCY and "\u4e00" <= folded[a - 1] <= "\u9fff":
+            a -= 1
+        if a == k:
+            continue
+        floor = anchor.end()
+        agency = folded[a:k]
         trimmed = _LEADING_NOISE.sub("", agency)
         if not trimmed or trimmed[-1] not in _AGENCY_END:
             continue
-        start = match.start("agency") + (len(agency) - len(trimmed))
+        start = a + (len(agency) - len(trimmed))
         found.append(
             DocNumber(
                 agency=trimmed,
-                year=int(match.group("year")),
-                serial=int(match.group("serial")),
-                raw=text[start : match.end()],
+                year=int(anchor.group("year")),
+                serial=int(anchor.group("serial")),
+                raw=text[start : anchor.end()],
                 start=start,
-                end=match.end(),
+                end=anchor.end(),
             )
         )
     return found

@@ -12,6 +12,7 @@ from peewee import (
     Model,
     TextField,
 )
+from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 database = DatabaseProxy()
 
@@ -62,6 +63,9 @@ class Relation(BaseModel):
     kind = CharField()  # "cites" or "interprets"
     target_number = CharField(null=True, index=True)  # normalised 文号 cited
     target = ForeignKeyField(Document, null=True, backref="referenced_by", on_delete="SET NULL")
+    target_title = TextField(null=True, index=True)  # title key of the policy a 解读 explains
+    # 〔2019〕23号 of a cited 文号: finds a citation whose agency picked up a word in front (现将海政办发…)
+    target_tail = CharField(null=True, index=True)
 
     class Meta:
         table_name = "relation"
@@ -77,4 +81,57 @@ class CatalogState(BaseModel):
         table_name = "catalog_state"
 
 
-MODELS = (Document, Attachment, Relation, CatalogState)
+class SearchDoc(BaseModel):
+    """One row per indexed document; `key` is its rank key and the rowid of both FTS tables."""
+
+    key = IntegerField(primary_key=True)
+    doc_id = CharField(unique=True)
+    issuer_id = IntegerField()  # search_value ids, for filter markers and facet counts
+    category_id = IntegerField()
+    year = IntegerField()
+    band = IntegerField()  # validity band: 0 有效, 1 修订, 2 失效, 3 废止
+    title_key = TextField(index=True)  # how a 解读 names its policy
+
+    class Meta:
+        table_name = "search_doc"
+
+
+class SearchValue(BaseModel):
+    kind = CharField()  # "issuer" or "category"
+    value = TextField()
+
+    class Meta:
+        table_name = "search_value"
+        indexes = ((("kind", "value"), True),)
+
+
+class SearchBody(FTS5Model):
+    """Contentless trigram index of title + 文号 + issuer + body (kiosk/catalog/search_index.py)."""
+
+    rowid = RowIDField()
+    text = SearchField()
+
+    class Meta:
+        database = database
+        table_name = "search_body"
+        options = {"tokenize": "trigram", "content": "", "detail": "none", "columnsize": 0}
+
+
+class SearchHead(FTS5Model):
+    """Contentless positional index of titles, 文号, issuers and their pinyin, for ranking."""
+
+    rowid = RowIDField()
+    title = SearchField()
+    number = SearchField()
+    issuer = SearchField()
+    pinyin = SearchField()
+    initials = SearchField()
+    marks = SearchField()
+
+    class Meta:
+        database = database
+        table_name = "search_head"
+        options = {"tokenize": "trigram", "content": "", "detail": "full"}
+
+
+MODELS = (Document, Attachment, Relation, CatalogState, SearchDoc, SearchValue)

@@ -15,6 +15,9 @@ from kiosk.errors import BadInput
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+# Control characters other than tab and newline; a regex, because a per-character Python loop over
+# 100k bodies of ~1,500 characters cost seconds in every sync and import.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 MAX_TITLE = 300
 MAX_BODY = 2_000_000
 
@@ -109,7 +112,7 @@ def _text(data: dict, key: str, *, required: bool = False, limit: int) -> str | 
         raise _bad(key, f"“{key}”应为文本。", f"field {key!r} must be a string")
     if len(value) > limit:
         raise _bad(key, f"“{key}”过长。", f"field {key!r} longer than {limit} characters")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+    if _CONTROL.search(value):
         raise _bad(key, f"“{key}”含有无效字符。", f"field {key!r} contains control characters")
     return value.strip() if key != "body" else value
 

@@ -11,6 +11,7 @@ from playhouse.migrate import SqliteMigrator
 
 from kiosk.catalog.migrations import all_migrations
 from kiosk.catalog.models import database
+from kiosk.catalog.search_index import rebuild_stale_index
 from kiosk.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def migrate_database(db: SqliteDatabase, target: int | None = None) -> int:
             db.execute_sql(f"PRAGMA user_version = {number:d}")
         log.info("catalog schema migrated to version %d", number)
         current = number
+    rebuild_stale_index(db)
     return current
 
 

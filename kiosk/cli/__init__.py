@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from kiosk.cli import (  # noqa: F401  (each module registers its commands)
+    applications,
     central,
+    central_feed,
+    central_intake,
     config_cmd,
     docs,
     ime,
     printing,
     run,
+    search,
+    sync,
 )
 from kiosk.cli.base import main
 

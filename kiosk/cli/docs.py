@@ -8,6 +8,7 @@ import click
 
 from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.documents import document_to_dict, get_document, list_documents
+from kiosk.catalog.search import related
 from kiosk.cli.base import emit, get_env, json_option, main
 from kiosk.errors import ExitStatus
 from kiosk.importer import import_into_store, parse_folder
@@ -39,15 +40,26 @@ def _format_list(rows: list[dict]) -> str:
 @click.argument("doc_id")
 @json_option
 def show_cmd(doc_id: str, as_json: bool) -> None:
-    """Show one document with its body."""
+    """Show one document with its body and related documents (cites, cited by, interprets)."""
     open_catalog(get_env())
     data = document_to_dict(get_document(doc_id), with_body=True)
+    data["related"] = related(doc_id)
     emit(data, as_json, _format_document)
+
+
+_RELATED_LABELS = {"cites": "引用", "cited_by": "被引用", "interprets": "解读对象", "interpreted_by": "相关解读"}
 
 
 def _format_document(d: dict) -> str:
     head = [d["title"], d["doc_number"] or "", f"{d['issuer'] or ''}  {d['issued'] or ''}  {d['validity']}", ""]
-    return "\n".join(head) + d["body"]
+    tail = []
+    for kind, label in _RELATED_LABELS.items():
+        for item in d.get("related", {}).get(kind, []):
+            name = item["title"] or ""
+            tail.append(
+                f"{label}：{name} {item['doc_number'] or ''} {'[' + item['id'] + ']' if item['id'] else ''}".rstrip()
+            )
+    return "\n".join(head) + d["body"] + ("\n\n" + "\n".join(tail) if tail else "")
 
 
 @main.command("import")

@@ -1,0 +1,545 @@
+"""Search the open catalog: what a resident types → ranked hits with marked snippets, facets, suggestions.
+
+Ranking, best first:
+1. a 文号 query: the document with that 文号, then the documents citing it;
+2. documents whose title, 文号 or issuer (or their pinyin / initials) match: bm25 over those
+   fields, 文号 and title weighted above issuer, ties newest and valid first;
+3. documents that match in the body only: valid before repealed, newest first.
+Body matches are not scored by bm25: at 100k documents scoring tens of thousands of body
+matches costs 60 ms or more (FACTS.md), and in government prose term frequency mostly follows
+document length; the rank key puts the most useful of them (in force, recent) first for free.
+
+Any input is safe: the query only reaches FTS5 as tokens built from CJK characters, letters and
+digits, and nothing here raises on what a person types.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kiosk.catalog import facets as facet_arrays
+from kiosk.catalog import relations
+from kiosk.catalog.docnumber import find_doc_numbers
+from kiosk.catalog.facets import Filters
+from kiosk.catalog.models import database
+from kiosk.catalog.normalize import (
+    CJK,
+    NormalizedQuery,
+    fold,
+    initial_pairs,
+    normalize_query,
+    syllable_symbols,
+    text_pinyin,
+)
+from kiosk.catalog.search_index import (
+    BODY_TABLE,
+    HEAD_TABLE,
+    MARK_CATEGORY,
+    MARK_ISSUER,
+    MARK_YEAR,
+    VALIDITY_BANDS,
+    band_range,
+    marker,
+)
+from kiosk.catalog.snippets import make_snippet
+from kiosk.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+MAX_LIMIT = 100
+BM25_MAX = 300  # head matches ordered by bm25 up to this many; rank-key order beyond
+MAX_OFFSET = 10_000
+# bm25 weights of the head columns: title, 文号, issuer, pinyin, initials, marks.
+HEAD_WEIGHTS = "10.0, 12.0, 3.0, 6.0, 2.0, 0.0"
+_STOP_WORDS = {"的", "和", "与", "及", "或", "了", "在", "对", "关于"}
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    doc_number: str | None
+    issuer: str | None
+    issued: str | None
+    category: str | None
+    validity: str
+    score: float
+    snippet: str
+    marks: list[list[int]] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    normalized: str
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `kiosk search --json` document."""
+        return {
+            "query": self.query,
+            "normalized": self.normalized,
+            "total": self.total,
+            "hits": [asdict(hit) for hit in self.hits],
+            "facets": self.facets,
+        }
+
+
+# --- FTS5 expressions (built only from validated runs: no user syntax gets through) ------------
+
+
+def body_term(term: str) -> str:
+    """One term against search_body: a token for 1–2 characters, an AND of trigrams beyond."""
+    if len(term) == 1:
+        return f'" {term} "'
+    if len(term) == 2:
+        return f'"{term[0]} {term[1]}"'
+    starts = list(range(len(term) - 2))
+    if len(starts) > 4:  # long terms: a covering subset keeps the AND short
+        starts = sorted({*range(0, len(term) - 2, 3), len(term) - 3})
+    return "(" + " AND ".join(f'"{term[i : i + 3]}"' for i in starts) + ")"
+
+
+def head_phrase(term: str) -> str:
+    """One term as an exact phrase against the positional head columns."""
+    return f'" {term} "' if len(term) == 1 else '"' + " ".join(term) + '"'
+
+
+def _marker_expr(filters: Filters) -> list[str]:
+    parts = []
+    if filters.issuer_id is not None:
+        parts.append(f'"{marker(MARK_ISSUER, filters.issuer_id)}"')
+    if filters.category_id is not None:
+        parts.append(f'"{marker(MARK_CATEGORY, filters.category_id)}"')
+    if filters.years is not None:
+        years = [f'"{marker(MARK_YEAR, y)}"' for y in range(filters.years[0], filters.years[1] + 1)]
+        parts.append("(" + " OR ".join(years) + ")")
+    return parts
+
+
+@dataclass
+class _Plan:
+    query: NormalizedQuery
+    terms: tuple[str, ...]
+    body: str | None  # MATCH expression for search_body (None: no text terms)
+    head: str  # MATCH expression for search_head
+    union: bool  # head may match documents the body does not (pinyin, initials)
+
+
+def _plan(nq: NormalizedQuery, terms: tuple[str, ...], filters: Filters) -> _Plan:
+    marks = _marker_expr(filters)
+    alternatives = []
+    if terms:
+        alternatives.append("{title number issuer} : (" + " AND ".join(head_phrase(t) for t in terms) + ")")
+    if nq.pinyin:
+        phrases = [head_phrase(syllable_symbols(reading)) for reading in nq.pinyin if syllable_symbols(reading)]
+        if phrases:
+            alternatives.append("{pinyin} : (" + " OR ".join(phrases) + ")")
+    if nq.initials and initial_pairs(nq.initials):
+        alternatives.append("{initials} : " + head_phrase(initial_pairs(nq.initials)))
+    head = "(" + " OR ".join(alternatives) + ")"
+    if marks:
+        head += " AND {marks} : (" + " AND ".join(marks) + ")"
+    body = None
+    if terms:
+        body = " AND ".join([body_term(t) for t in terms] + marks)
+    return _Plan(nq, terms, body, head, union=bool(nq.pinyin or nq.initials))
+
+
+# --- executing ---------------------------------------------------------------------------------
+
+
+def _range_sql(filters: Filters) -> tuple[str, tuple]:
+    if filters.band is None:
+        return "", ()
+    low, high = band_range(filters.band)
+    return " AND rowid BETWEEN ? AND ?", (low, high)
+
+
+def _count(db, plan: _Plan, filters: Filters) -> int:
+    where, args = _range_sql(filters)
+    if plan.body is None:
+        sql = f"SELECT count(*) FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ?{where}"
+        return db.execute_sql(sql, (plan.head, *args)).fetchone()[0]
+    if not plan.union:
+        sql = f"SELECT count(*) FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{where}"
+        return db.execute_sql(sql, (plan.body, *args)).fetchone()[0]
+    sql = (
+        f"SELECT count(*) FROM (SELECT rowid FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ?{where} "
+        f"UNION SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{where})"
+    )
+    return db.execute_sql(sql, (plan.head, *args, plan.body, *args)).fetchone()[0]
+
+
+def _page_keys(db, plan: _Plan, filters: Filters, limit: int, offset: int) -> list[tuple[int, float | None]]:
+    """(rank key, score) of one page: head matches first, then body-only matches by rank key.
+
+    Head matches are ordered by bm25 when there are at most BM25_MAX of them; beyond that bm25
+    costs ~3 µs a match (60k title matches of 政 at 100k documents: ~200 ms), so a large head
+    set is taken in rank-key order instead, which FTS5 returns without sorting.
+    """
+    where, args = _range_sql(filters)
+    head_sql = f"SELECT rowid FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ?{where}"
+    capped = db.execute_sql(f"SELECT count(*) FROM ({head_sql} LIMIT {BM25_MAX + 1})", (plan.head, *args)).fetchone()[0]
+    page: list[tuple[int, float | None]] = []
+    if capped <= BM25_MAX:
+        head_count = capped
+        if offset < head_count:
+            rows = db.execute_sql(
+                f"SELECT rowid, bm25({HEAD_TABLE}, {HEAD_WEIGHTS}) AS score FROM {HEAD_TABLE} "
+                f"WHERE {HEAD_TABLE} MATCH ?{where} ORDER BY score, rowid LIMIT ? OFFSET ?",
+                (plan.head, *args, limit, offset),
+            ).fetchall()
+            page.extend((key, float(f"{-score:.6g}")) for key, score in rows)
+    else:
+        if offset + limit <= BM25_MAX:
+            head_count = BM25_MAX + 1  # enough to know the page lies inside the head set
+        else:
+            head_count = db.execute_sql(f"SELECT count(*) FROM ({head_sql})", (plan.head, *args)).fetchone()[0]
+        if offset < head_count:
+            rows = db.execute_sql(f"{head_sql} ORDER BY rowid LIMIT ? OFFSET ?", (plan.head, *args, limit, offset))
+            page.extend((key, 1.0) for (key,) in rows.fetchall())
+    if len(page) < limit and plan.body is not None:
+        rows = db.execute_sql(
+            f"SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{where} AND rowid NOT IN "
+            f"({head_sql}) ORDER BY rowid LIMIT ? OFFSET ?",
+            (plan.body, *args, plan.head, *args, limit - len(page), max(0, offset - head_count)),
+        ).fetchall()
+        page.extend((key, None) for (key,) in rows)  # body tier: no score, to be verified
+    return page
+
+
+_HIT_SQL = (
+    "SELECT s.key, d.id, d.title, d.doc_number, d.issuer, d.issued, d.category, d.validity, d.body "
+    "FROM search_doc s JOIN document d ON d.id = s.doc_id WHERE s.key IN ({})"
+)
+
+
+def _hits(db, page: list[tuple[int, float | None]], terms: tuple[str, ...], number: str | None = None) -> list[Hit]:
+    if not page:
+        return []
+    rows = {
+        row[0]: row
+        for row in db.execute_sql(_HIT_SQL.format(", ".join("?" * len(page))), [k for k, _ in page]).fetchall()
+    }
+    hits = []
+    for key, score in page:
+        row = rows.get(key)
+        if row is None:  # indexed but gone: never show a ghost
+            continue
+        _, doc_id, title, doc_number, issuer, issued, category, validity, body = row
+        if number:
+            spans = [(n.start, n.end) for n in find_doc_numbers(body) if n.normalized == number]
+            snippet, marks = make_snippet(body, spans=spans)
+        else:
+            if score is None and any(len(t) > 3 for t in terms):
+                haystack = fold(" ".join(filter(None, (title, doc_number or "", issuer or "", body))))
+                if any(t not in haystack for t in terms):
+                    # The trigrams of a long term all occur, but never together: not a real match.
+                    continue
+            snippet, marks = make_snippet(body, terms)
+        hits.append(
+            Hit(
+                id=doc_id,
+                title=title,
+                doc_number=doc_number,
+                issuer=issuer,
+                issued=str(issued)[:10] if issued else None,
+                category=category,
+                validity=validity,
+                score=score or 0.0,
+                snippet=snippet,
+                marks=marks,
+            )
+        )
+    return hits
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+class _NoMatch(Exception):
+    """A filter names a value the catalog does not have: the answer is empty, not an error."""
+
+
+def _filters(
+    db, issuer: str | None, year_from: Any, year_to: Any, category: str | None, validity: str | None
+) -> Filters:
+    filters = Filters()
+    if issuer:
+        filters.issuer_id = _value_id(db, "issuer", issuer)
+    if category:
+        filters.category_id = _value_id(db, "category", category)
+    years = [_year(y) for y in (year_from, year_to)]
+    if years[0] is not None or years[1] is not None:
+        low = years[0] if years[0] is not None else 1900
+        high = years[1] if years[1] is not None else 2100
+        low, high = min(low, high), max(low, high)
+        # Only the years the catalog has: each year is one marker token in the query.
+        present = facet_arrays.arrays(db).year
+        present = present[present > 0]
+        if not len(present):
+            raise _NoMatch
+        low, high = max(low, int(present.min())), min(high, int(present.max()))
+        if low > high:
+            raise _NoMatch
+        filters.years = (low, high)
+    if validity:
+        if validity.strip() not in VALIDITY_BANDS:
+            raise _NoMatch
+        filters.band = VALIDITY_BANDS[validity.strip()]
+    return filters
+
+
+def _value_id(db, kind: str, value: str) -> int:
+    row = db.execute_sql("SELECT id FROM search_value WHERE kind = ? AND value = ?", (kind, value.strip())).fetchone()
+    if row is None:
+        raise _NoMatch
+    return row[0]
+
+
+def _year(value: Any) -> int | None:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return max(1900, min(2100, year))
+
+
+# --- the public functions -----------------------------------------------------------------------
+
+
+def search(
+    query: str,
+    *,
+    issuer: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    category: str | None = None,
+    validity: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    with_facets: bool = True,
+) -> SearchResult:
+    """Search the open catalog. Never raises on user input; an empty query finds nothing."""
+    db = _open_db()
+    nq = normalize_query(query)
+    result = SearchResult(query=query if isinstance(query, str) else str(query or ""), normalized=nq.text, total=0)
+    if nq.empty:
+        return result
+    limit = max(0, min(MAX_LIMIT, _int(limit, 20)))
+    offset = max(0, min(MAX_OFFSET, _int(offset, 0)))
+    try:
+        filters = _filters(db, issuer, year_from, year_to, category, validity)
+    except _NoMatch:
+        return result
+    if nq.doc_number:
+        found = _search_doc_number(db, nq, filters, limit, offset, with_facets)
+        if found is not None:
+            return _finish(db, found, nq, filters)
+    terms, plan, total = _choose_terms(db, nq, filters)
+    result.normalized = " ".join(terms)
+    result.total = total
+    if total and limit:
+        result.hits = _hits(db, _page_keys(db, plan, filters, limit, offset), terms)
+    if with_facets:
+        result.facets = _facets(db, plan, filters)
+    return _finish(db, result, nq, filters)
+
+
+def _choose_terms(db, nq: NormalizedQuery, filters: Filters) -> tuple[tuple[str, ...], _Plan, int]:
+    """The terms as normalised; if they find nothing: as typed (before simplification), then long
+    unspaced Chinese split into words (低保申请条件 → 低保 申请 条件)."""
+    plan = _plan(nq, nq.terms, filters)
+    total = _count(db, plan, filters)
+    if total or nq.pinyin:
+        return nq.terms, plan, total
+    for alternative in (nq.as_typed, _segmented(nq.terms)):
+        if alternative and alternative != nq.terms:
+            other = _plan(nq, alternative, filters)
+            found = _count(db, other, filters)
+            if found:
+                return alternative, other, found
+    return nq.terms, plan, total
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _segmented(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Long unspaced Chinese split into words (低保申请条件 → 低保 申请 条件), when not found whole."""
+    import rjieba
+
+    out: list[str] = []
+    for term in terms:
+        if len(term) >= 4 and any("\u4e00" <= ch <= "\u9fff" for ch in term):
+            words = [w for w in rjieba.cut(term) if w.strip() and w not in _STOP_WORDS]
+            out.extend(w for w in words if w not in out)
+        elif term not in out:
+            out.append(term)
+    return tuple(out)
+
+
+def _facets(db, plan: _Plan, filters: Filters) -> dict[str, list[dict[str, Any]]]:
+    """Facet counts over every match of the text (each facet ignoring its own filter)."""
+    return _facets_of_keys(db, _all_keys(db, _plan_without_filters(plan, filters)), filters)
+
+
+def _all_keys(db, plan: _Plan) -> np.ndarray:
+    """Rank keys of every match of an (unfiltered) plan, via group_concat: ~10× faster than fetchall."""
+    if plan.body is not None and not plan.union:
+        sql, args = f"SELECT group_concat(rowid) FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?", (plan.body,)
+    elif plan.body is None:
+        sql, args = f"SELECT group_concat(rowid) FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ?", (plan.head,)
+    else:
+        sql = (
+            f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ? "
+            f"UNION SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ? ORDER BY 1)"
+        )
+        args = (plan.head, plan.body)
+    return facet_arrays.keys_from_csv(db.execute_sql(sql, args).fetchone()[0])
+
+
+def _facets_of_keys(db, keys: np.ndarray, filters: Filters) -> dict[str, list[dict[str, Any]]]:
+    data = facet_arrays.arrays(db)
+    return facet_arrays.facet_counts(data, facet_arrays.positions(data, keys), filters)
+
+
+def _plan_without_filters(plan: _Plan, filters: Filters) -> _Plan:
+    return _plan(plan.query, plan.terms, Filters()) if filters.any else plan
+
+
+def _search_doc_number(
+    db, nq: NormalizedQuery, filters: Filters, limit: int, offset: int, with_facets: bool
+) -> SearchResult | None:
+    """A 文号: that document first, then the documents citing it (even when it is not in the catalog)."""
+    number = nq.doc_number
+    exact = db.execute_sql(
+        "SELECT s.key FROM document d JOIN search_doc s ON s.doc_id = d.id WHERE d.doc_number_norm = ? ORDER BY s.key",
+        (number,),
+    ).fetchall()
+    citing = db.execute_sql(
+        "SELECT DISTINCT s.key FROM relation r JOIN search_doc s ON s.doc_id = r.source_id "
+        f"WHERE {relations.CITES_NUMBER_SQL} ORDER BY s.key",
+        relations.cites_args(number),
+    ).fetchall()
+    ordered: list[tuple[int, float]] = [(k, 100.0) for (k,) in exact]
+    seen = {k for k, _ in ordered}
+    ordered += [(k, 50.0) for (k,) in citing if k not in seen]
+    if not ordered:
+        return None  # not a known 文号: search its characters as text instead
+    data = facet_arrays.arrays(db)
+    keys = np.array([k for k, _ in ordered], dtype=np.int64)
+    pos = facet_arrays.positions(data, keys)
+    kept = set(data.keys[facet_arrays.filtered(data, pos, filters)].tolist())
+    ordered = [(k, s) for k, s in ordered if k in kept]
+    result = SearchResult(query=nq.raw, normalized=number, total=len(ordered))
+    result.hits = _hits(db, ordered[offset : offset + limit], nq.terms, number=number)
+    if with_facets:
+        result.facets = facet_arrays.facet_counts(data, pos, filters)
+    return result
+
+
+def _finish(db, result: SearchResult, nq: NormalizedQuery, filters: Filters) -> SearchResult:
+    if result.total == 0:
+        result.suggestions = suggest(db, nq)
+    return result
+
+
+def suggest(db, nq: NormalizedQuery, *, limit: int = 5) -> list[str]:
+    """Titles close to a query that found nothing: same sound (政务工开 → 政务公开), or most shared pairs."""
+    text = "".join(nq.terms)
+    expressions = []
+    symbols = syllable_symbols(text_pinyin(text)) if any(_is_cjk(ch) for ch in text) else ""
+    if symbols:
+        expressions.append("{pinyin} : " + head_phrase(symbols))
+    pairs = [text[i : i + 2] for i in range(len(text) - 1) if _is_cjk(text[i]) and _is_cjk(text[i + 1])]
+    if pairs:
+        expressions.append("{title} : (" + " OR ".join(f'"{p[0]} {p[1]}"' for p in dict.fromkeys(pairs)) + ")")
+    titles: list[str] = []
+    for expression in expressions:
+        rows = db.execute_sql(
+            f"SELECT d.title FROM (SELECT rowid, bm25({HEAD_TABLE}, {HEAD_WEIGHTS}) AS score FROM {HEAD_TABLE} "
+            f"WHERE {HEAD_TABLE} MATCH ? ORDER BY score, rowid LIMIT ?) m "
+            "JOIN search_doc s ON s.key = m.rowid JOIN document d ON d.id = s.doc_id ORDER BY m.score, m.rowid",
+            (expression, limit),
+        ).fetchall()
+        titles.extend(t for (t,) in rows if t not in titles)
+        if len(titles) >= limit:
+            break
+    return titles[:limit]
+
+
+def _is_cjk(ch: str) -> bool:
+    return any(low <= ch <= high for low, high in _CJK_RANGES)
+
+
+_CJK_RANGES = [(CJK[i], CJK[i + 2]) for i in range(0, len(CJK), 3)]
+
+
+def matching_ids(
+    query: str,
+    *,
+    issuer: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    category: str | None = None,
+    validity: str | None = None,
+) -> list[str]:
+    """Ids of every document `search` counts for this query, in rank-key order (tests, benchmarks)."""
+    db = _open_db()
+    nq = normalize_query(query)
+    if nq.empty:
+        return []
+    try:
+        filters = _filters(db, issuer, year_from, year_to, category, validity)
+    except _NoMatch:
+        return []
+    if nq.doc_number:
+        found = _search_doc_number(db, nq, filters, MAX_LIMIT * 1000, 0, False)
+        if found is not None:
+            return [hit.id for hit in found.hits]
+    _, plan, _ = _choose_terms(db, nq, filters)
+    keys = _all_keys(db, _plan_without_filters(plan, filters))
+    data = facet_arrays.arrays(db)
+    pos = facet_arrays.filtered(data, facet_arrays.positions(data, keys), filters)
+    wanted = data.keys[pos].tolist()
+    ids: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        ids.update(
+            db.execute_sql(
+                f"SELECT key, doc_id FROM search_doc WHERE key IN ({', '.join('?' * len(chunk))})", chunk
+            ).fetchall()
+        )
+    return [ids[k] for k in wanted if k in ids]
+
+
+def warm_up() -> None:
+    """Load the segmentation, pinyin and conversion dictionaries (1–2 s) before anyone types."""
+    normalize_query("政務 zhengwu")
+    text_pinyin("政务公开")
+    _segmented(("政务公开工作",))
+
+
+def related(doc_id: str) -> dict[str, list[dict[str, Any]]]:
+    """cites / cited_by / interprets / interpreted_by of a document in the open catalog."""
+    return relations.related(_open_db(), doc_id)
+
+
+def _open_db():
+    db = database.obj
+    if db is None:
+        raise StorageError("本地目录尚未打开。", "search called before a catalog store was opened")
+    return db

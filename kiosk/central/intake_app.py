@@ -1,0 +1,108 @@
+"""The intake web service (WSGI, Flask): terminals post applications with their token and an
+idempotency key, and fetch back status changes. Stateless: run as many processes as needed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request
+from peewee import Database, InterfaceError, OperationalError, SqliteDatabase
+from werkzeug.exceptions import HTTPException
+
+from kiosk.central import intake
+from kiosk.central.intake_models import intake_database
+
+log = logging.getLogger(__name__)
+
+# An application is a few kilobytes (description ≤ 2,000 characters); 64 KiB leaves room and
+# stops a misbehaving client from filling memory.
+MAX_REQUEST_BYTES = 64 * 1024
+API = "/v1"
+
+
+def create_intake_app(db: Database) -> Flask:
+    """The WSGI app on an opened intake database (see kiosk.central.intake_db.open_intake)."""
+    app = Flask("kiosk.central.intake")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    pooled = not isinstance(db, SqliteDatabase)
+    intake_database.initialize(db)  # one intake database per process
+
+    @app.before_request
+    def _connect() -> None:
+        if pooled:
+            db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _release(exc: BaseException | None) -> None:
+        # PostgreSQL: return the connection to the pool. SQLite keeps one per server thread.
+        if pooled and not db.is_closed():
+            db.close()
+
+    @app.errorhandler(intake.Refusal)
+    def _refused(error: intake.Refusal) -> tuple[Response, int]:
+        return jsonify(error.to_dict()), error.status
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[Response, int]:
+        code = error.code or 500
+        zh = {413: "请求内容过大。", 404: "地址不存在。", 405: "不支持的请求方法。"}.get(code, "请求无效。")
+        return jsonify(_error("http_" + str(code), zh, error.description or error.name)), code
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_down(error: Exception) -> tuple[Response, int]:
+        log.error("intake database unavailable: %s", error.__class__.__name__)
+        return jsonify(_error("unavailable", "受理服务暂时不可用，请稍后重试。", "database unavailable")), 503
+
+    def _terminal() -> intake.Terminal:
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        terminal = intake.terminal_for_token(token)
+        if terminal is None:
+            raise intake.Refusal(401, "unauthorized", "终端未获授权。", "missing, unknown or revoked terminal token")
+        g.terminal = terminal
+        return terminal
+
+    def _json_body() -> Any:
+        if not request.is_json:
+            raise intake.Refusal(415, "not_json", "请求应为 JSON。", "Content-Type must be application/json")
+        body = request.get_json(silent=True)
+        if body is None:
+            raise intake.Refusal(400, "bad_json", "请求不是有效的 JSON。", "body is not valid JSON")
+        return body
+
+    @app.get(f"{API}/health")
+    def health() -> Response:
+        intake_database.execute_sql("SELECT 1")
+        return jsonify({"ok": True})
+
+    @app.post(f"{API}/applications")
+    def receive() -> tuple[Response, int]:
+        terminal = _terminal()
+        body = _json_body()
+        stored, created = intake.record_application(
+            terminal, request.headers.get("Idempotency-Key", ""), body, today=date.today()
+        )
+        reply = {
+            "tracking": stored.tracking,
+            "status": stored.status,
+            "received_at_central": stored.created_at,
+            "replayed": not created,
+        }
+        return jsonify(reply), 201 if created else 200
+
+    @app.post(f"{API}/statuses")
+    def fetch_statuses() -> Response:
+        terminal = _terminal()
+        body = _json_body()
+        trackings = body.get("tracking") if isinstance(body, dict) else None
+        return jsonify({"statuses": intake.statuses_for(terminal, trackings)})
+
+    return app
+
+
+def _error(code: str, zh: str, en: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message_zh": zh, "message_en": en}}

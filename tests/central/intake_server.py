@@ -1,0 +1,59 @@
+"""The real intake service on 127.0.0.1, port 0, in a thread (werkzeug), on a database URL."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from peewee import Database
+from werkzeug.serving import make_server
+
+from kiosk.central import intake
+from kiosk.central.intake_app import create_intake_app
+from kiosk.central.intake_db import open_intake
+
+
+@dataclass
+class Intake:
+    url: str
+    db: Database
+    handled: threading.Event  # set each time a request has been handled (and committed)
+
+    def add_terminal(self, name: str) -> str:
+        return intake.add_terminal(name)[1]
+
+
+def _observed(app, handled: threading.Event, latency: float):
+    """Signal each handled request, then answer `latency` seconds late (a slow network): the
+    window in which central has committed an application and the terminal does not know yet."""
+
+    def wrapper(environ, start_response):
+        result = app(environ, start_response)
+        if environ.get("REQUEST_METHOD") == "POST":
+            handled.set()
+        if latency:
+            time.sleep(latency)
+        return result
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def running_intake(db_url: str, *, latency: float = 0.0) -> Iterator[Intake]:
+    db = open_intake(db_url)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns test output
+    handled = threading.Event()
+    server = make_server("127.0.0.1", 0, _observed(create_intake_app(db), handled, latency), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield Intake(f"http://127.0.0.1:{server.server_port}", db, handled)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        db.close()
