@@ -4,7 +4,8 @@ Run by hand (never in CI):  python -m benchmarks.ime [--corpus-docs N] [--catalo
 
 Side by side in one run, each measured in a fresh process (so RSS is the engine's own):
   baseline   jieba dict + pypinyin's first reading, same search, no catalog, no names, no fixes
-  general    + every reading pypinyin lists, place-name fixes, surname/given-name model
+  general    + Rime's essay frequencies, every reading pypinyin lists, place-name fixes, surname and
+             given-name model, word-edge statistics
   demo       + the vocabulary of the bundled demo catalog (5 documents), what a new terminal has
   corpus     + the vocabulary of N generated documents (benchmarks/corpus.py, default 10,000): a
              synced county catalog. The term list was written without looking at it; it holds
@@ -78,7 +79,7 @@ def build(config: str, path: Path, catalog_home: Path | None, corpus_docs: int =
             for d in generate_documents(corpus_docs, seed=0)
         ]
     if config == "baseline":
-        report = build_lexicon(path, documents, reader=first_reading, names=False, affixes=False)
+        report = build_lexicon(path, documents, reader=first_reading, names=False, affixes=False, essay=None)
     else:
         report = build_lexicon(path, documents)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -117,18 +118,17 @@ def measure(config: str, path: Path) -> dict:
             if rank >= 3:
                 misses.setdefault(mode, []).append(f"{word}:{text}→{'/'.join(found[:3])}")
     latencies = []
-    first_keys = []
+    cpu = []  # CPU time of this process: what the engine costs when the other helpers' load is set aside
     for _word, syllables, _kind in terms:
         engine_reset(engine)
         typed = "".join(syllables)
         for i in range(1, len(typed) + 1):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             engine.candidates(typed[:i], TOP_N)
-            elapsed = (time.perf_counter() - started) * 1000
-            latencies.append(elapsed)
-            if i == 1:
-                first_keys.append(elapsed)
+            latencies.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
     latencies.sort()
+    cpu.sort()
     result: dict = {"config": config, "rss_delta_mb": round(rss_mb() - before, 1)}
     for mode, by_kind in hits.items():
         ranks = [r for rs in by_kind.values() for r in rs]
@@ -141,7 +141,10 @@ def measure(config: str, path: Path) -> dict:
         "p50": round(statistics.median(latencies), 2),
         "p95": round(latencies[int(len(latencies) * 0.95)], 2),
         "max": round(latencies[-1], 1),
+        "cpu_p50": round(statistics.median(cpu), 2),
+        "cpu_p95": round(cpu[int(len(cpu) * 0.95)], 2),
         "keystrokes": len(latencies),
+        "load_average": round(os.getloadavg()[0], 2),
     }
     result["misses"] = misses
     return result
@@ -176,6 +179,7 @@ def main() -> None:
     parser.add_argument("--librime", action="store_true", help="also measure librime (needs Debian librime1)")
     parser.add_argument("--corpus-docs", type=int, default=10_000, help="generated documents for 'corpus' (0: skip)")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="measure the lexicons already built in --workdir")
     parser.add_argument("--step", nargs=2, metavar=("KIND", "CONFIG"), help=argparse.SUPPRESS)
     parser.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -198,7 +202,12 @@ def main() -> None:
     rows = []
     for config in configs:
         path = workdir / f"{config}.sqlite3"
-        built = _child("--step", "build", config, "--path", str(path), *extra)
+        built_file = workdir / f"{config}.build.json"
+        if args.reuse and path.exists() and built_file.exists():
+            built = json.loads(built_file.read_text(encoding="utf-8"))
+        else:
+            built = _child("--step", "build", config, "--path", str(path), *extra)
+            built_file.write_text(json.dumps(built), encoding="utf-8")
         measured = _child("--step", "measure", config, "--path", str(path))
         rows.append(measured | {"build": built, "file_mb": round(path.stat().st_size / 1e6, 1)})
         print(f"measured {config}", file=sys.stderr)
@@ -214,14 +223,20 @@ def main() -> None:
 
 def _report(rows: list[dict], count: int, show_misses: bool) -> None:
     print(f"{count} terms (benchmarks/ime_terms.tsv), top-1 / top-3 % among {TOP_N} candidates")
-    head = f"{'engine':10} {'full':>11} {'initials':>11} {'typing':>11} {'key p50/p95 ms':>15} {'build s':>8} {'RSS MB':>7} {'file MB':>7}"
+    loads = ", ".join(f"{r['config']} {r['keystroke_ms']['load_average']}" for r in rows)
+    print(f"load average while measuring (2 cores, shared with other work): {loads}")
+    head = (
+        f"{'engine':10} {'full':>11} {'initials':>11} {'typing':>11} {'key p50/p95 ms':>15} {'CPU p50/p95':>12} "
+        f"{'build s':>8} {'RSS MB':>7} {'file MB':>7}"
+    )
     print(head)
     for r in rows:
         cells = [f"{r[m]['top1']:5.1f}/{r[m]['top3']:5.1f}" for m in ("full", "initials", "typing")]
         key = f"{r['keystroke_ms']['p50']:.2f}/{r['keystroke_ms']['p95']:.2f}"
+        cpu = f"{r['keystroke_ms']['cpu_p50']:.2f}/{r['keystroke_ms']['cpu_p95']:.2f}"
         built = r["build"].get("seconds", "—")
         print(
-            f"{r['config']:10} {cells[0]:>11} {cells[1]:>11} {cells[2]:>11} {key:>15} {built!s:>8} "
+            f"{r['config']:10} {cells[0]:>11} {cells[1]:>11} {cells[2]:>11} {key:>15} {cpu:>12} {built!s:>8} "
             f"{r['rss_delta_mb']:7.1f} {r['file_mb'] if r['file_mb'] is not None else '—'!s:>7}"
         )
     base = rows[0]

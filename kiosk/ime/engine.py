@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from kiosk.errors import StorageError
@@ -30,10 +28,6 @@ COMPOSE_KEEP = 3  # composed phrases kept per position
 WHOLE_LIMIT = 36
 INNER_LIMIT = 8
 PREFIX_LIMIT = 12  # words offered for the first part of the input
-MAX_SCAN = 4000  # rows read for one look-up by initials before giving up on more matches
-# Rows read per wanted candidate: the index folds z/zh, n/l, an/ang … together, so some rows read are
-# sound-alikes that the exact filter then drops.
-FOLDED_ROWS = 4
 _GENERAL_SHARE = math.log(1 - DOMAIN_SHARE)
 # A character's share as the first or last character of longer words, scaled to compete with words:
 # used only inside composed phrases, for a character next to a word (自然资源 + 局).
@@ -216,54 +210,50 @@ class Engine:
             return cached
         partials = sum(1 for t in path if not t.full)
         penalty = PARTIAL_PENALTY * partials if partials < len(path) else 0.0
-        pattern = _pattern(tuple((t.text, t.prefix) for t in path), self.use_fuzzy)
         last = path[-1]
         best: dict[tuple[str, str], _Hit] = {}
-        for table, shift in tables:
-            for word, py, fkey, weight in self._rows(table, path, limit):
-                if not pattern.match(fkey if self.use_fuzzy else py):
-                    continue
-                completed = last.last and py[py.rfind(" ") + 1 :] != last.text
-                score = weight + shift - penalty - (COMPLETION_PENALTY if completed else 0.0)
-                known = best.get((word, py))
-                if known is None or score > known.score:
-                    best[(word, py)] = _Hit(word, py, score)
+        for word, py, weight in self._rows(tables, path, limit):
+            completed = last.last and py[py.rfind(" ") + 1 :] != last.text
+            score = weight - penalty - (COMPLETION_PENALTY if completed else 0.0)
+            known = best.get((word, py))
+            if known is None or score > known.score:
+                best[(word, py)] = _Hit(word, py, score)
         hits = heapq.nlargest(limit, best.values(), key=lambda h: h.score)
         self._remember(key, hits)
         return hits
 
-    def _rows(self, table: str, path: tuple[Token, ...], limit: int) -> Iterator[tuple[str, str, str, float]]:
+    def _rows(self, tables, path: tuple[Token, ...], limit: int) -> Iterator[tuple[str, str, float]]:
+        """The best `limit` rows of each table that match the tokens exactly (or by fuzzy key), in one query.
+
+        The index narrows by initials (and by the fuzzy key of the leading whole syllables); a GLOB
+        on the syllables does the exact match inside SQLite. Its `*` cannot run past a syllable: the
+        initials fix the number of syllables, so every space of the pattern meets a space of the word.
+        """
         abbr = "".join(_initial(t) for t in path)
+        column = "fkey" if self.use_fuzzy else "py"
+        glob = " ".join((fuzzy(t.text) if self.use_fuzzy else t.text) + ("*" if t.prefix else "") for t in path)
         leading = []
         for token in path:
             if token.prefix:
                 break
             leading.append(fuzzy(token.text))
-        if len(leading) == len(path):  # every syllable whole and final: one exact key
-            yield from self.db.execute(
-                f"SELECT word, py, fkey, weight FROM {table} WHERE abbr = ? AND fkey = ? ORDER BY weight DESC LIMIT ?",
-                (abbr, " ".join(leading), limit * FOLDED_ROWS),
-            )
-            return
-        if any(t.full for t in path):
-            # Up to the first unfinished token the key is known: a narrow range of the index, then filtered.
+        if len(leading) == len(path):  # every syllable whole and final: one key
+            where, params, index = "abbr = ? AND fkey = ?", [abbr, " ".join(leading)], "key"
+        elif any(t.full for t in path):
+            # Up to the first unfinished token the key is known: a narrow range of the index.
             low = " ".join([*leading, fuzzy(path[len(leading)].text)])
-            yield from self.db.execute(
-                f"SELECT word, py, fkey, weight FROM {table} WHERE abbr = ? AND fkey >= ? AND fkey < ? "
-                "ORDER BY weight DESC LIMIT ?",
-                (abbr, low, low + "\x7f", limit * FOLDED_ROWS),
+            where, params, index = "abbr = ? AND fkey >= ? AND fkey < ?", [abbr, low, low + "\x7f"], "key"
+        else:
+            # Initials only (zwgk): the index gives the rows in weight order; the first matches are the best.
+            where, params, index = "abbr = ?", [abbr], "rank"
+        parts, values = [], []
+        for table, shift in tables:
+            parts.append(
+                f"SELECT * FROM (SELECT word, py, weight + ? FROM {table} INDEXED BY {table}_{index} "
+                f"WHERE {where} AND {column} GLOB ? ORDER BY weight DESC LIMIT ?)"
             )
-            return
-        # Initials first (zwgk): read in weight order and stop once enough matched.
-        rows = self.db.execute(
-            f"SELECT word, py, fkey, weight FROM {table} WHERE abbr = ? ORDER BY weight DESC LIMIT ?", (abbr, MAX_SCAN)
-        )
-        found = 0
-        for row in rows:
-            yield row
-            found += 1
-            if found >= limit * 3:
-                return  # nearly every row of an abbreviation matches its initials: the best are in hand
+            values += [shift, *params, glob, limit]
+        return self.db.execute(" UNION ALL ".join(parts), values)
 
     def _word_paths(self, following: dict[int, list[Token]], start: int, after) -> Iterator[tuple[Token, ...]]:
         """Runs of tokens from `start` that some word's initials spell; a run is not extended once no
@@ -333,14 +323,6 @@ def _paths(following: dict[int, list[Token]], start: int, after, max_tokens: int
         yield path
         if len(path) < max_tokens:
             stack.extend((*path, t) for t in following.get(after(path[-1]), []))
-
-
-@lru_cache(maxsize=16384)
-def _pattern(tokens: tuple[tuple[str, bool], ...], use_fuzzy: bool) -> re.Pattern:
-    """One regular expression for a run of (token text, matched as prefix), tried on a word's syllables
-    (or its fuzzy key): whole syllables exactly, initials and the unfinished last syllable as prefixes."""
-    parts = [(fuzzy(text) if use_fuzzy else text) + ("[a-z]*" if prefix else "") for text, prefix in tokens]
-    return re.compile(" ".join(parts) + "$")
 
 
 def _initial(token: Token) -> str:

@@ -248,7 +248,6 @@ def build_lexicon(
         _set_meta(db, build_version=BUILD_VERSION, versions=_data_versions(), words=str(count))
         db.commit()
         domain = _write_domain(db, documents, fingerprint, reader)
-        db.execute("VACUUM")
         db.close()
         os.replace(tmp, path)
     except (OSError, sqlite3.Error) as exc:
