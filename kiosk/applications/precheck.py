@@ -2,9 +2,11 @@
 catalog. Information already public is answered by pointing to it (条例 Art. 36(1)), so showing
 it first may save the resident twenty working days; they can still submit.
 
-The catalog search (kiosk.catalog.search) is not merged yet, so candidates come from a plain
-SQL LIKE over titles and 文号 here (`_candidates`); switching to the search is a change to that
-one function.
+Candidates come from the catalog search (kiosk.catalog.search), asked once per telling part of
+the description: it matches all the words of a query, and a resident's description is longer
+and wordier than any title. Whether a candidate is a *likely* match is decided here: the same
+文号, or a long run of its title in the description together with a place, office or year the
+description names.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.docnumber import find_doc_numbers, normalize_doc_number
-from kiosk.catalog.models import Document
+from kiosk.catalog.search import Hit, search
 from kiosk.environment import Env
 
 # Words a resident wraps around what they want; they say nothing about which document it is.
@@ -31,8 +33,9 @@ MIN_COMMON_SPECIFIC = 4
 MIN_COMMON_GENERIC = 8
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _PLACE_OR_OFFICE = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|县|旗|区|镇|乡|街道|局|委员会|委|厅|办公室|政府)")
-MAX_TERMS = 8
-CANDIDATES = 200
+MAX_TERMS = 6
+MAX_SEARCHES = 8
+PER_SEARCH = 20
 
 
 @dataclass(frozen=True)
@@ -75,25 +78,31 @@ def likely_disclosed(env: Env, description: str, doc_number: str = "", *, limit:
     numbers |= {n.normalized for n in find_doc_numbers(description)}
     numbers.discard(None)
     found: dict[str, Match] = {}
-    if numbers:
-        for doc in Document.select().where(Document.doc_number_norm.in_(list(numbers))).limit(limit):
-            found[doc.id] = _match(doc, "doc_number")
+    for number in sorted(numbers):
+        for hit in search(number, limit=limit, with_facets=False).hits:
+            if normalize_doc_number(hit.doc_number) == number:  # not the documents citing it
+                found.setdefault(hit.id, _match(hit, "doc_number"))
     specifics = specific_terms(description)
     scored = []
-    for doc in _candidates(query_terms(description), sorted(specifics)):
-        if doc.id in found:
+    for hit in _candidates(query_terms(description), sorted(specifics)):
+        if hit.id in found:
             continue
-        where = f"{doc.title} {doc.issuer or ''} {doc.issued.year if doc.issued else ''}"
+        where = f"{hit.title} {hit.issuer or ''} {(hit.issued or '')[:4]}"
         shared = sum(1 for term in specifics if term in where)
-        common = _longest_common(doc.title, description)
+        common = _longest_common(hit.title, description)
         if common >= (MIN_COMMON_SPECIFIC if shared else MIN_COMMON_GENERIC):
-            scored.append((shared, common, doc))
-    scored.sort(key=lambda item: (-item[0], -item[1], -(item[2].issued.toordinal() if item[2].issued else 0)))
-    for _, _, doc in scored:
+            scored.append((shared, common, hit.issued or "", hit))
+    scored.sort(key=lambda item: (-item[0], -item[1], _descending(item[2])))
+    for _, _, _, hit in scored:
         if len(found) >= limit:
             break
-        found[doc.id] = _match(doc, "title")
+        found[hit.id] = _match(hit, "title")
     return list(found.values())[:limit]
+
+
+def _descending(text: str) -> str:
+    """Sort key that puts later ISO dates first."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in text)
 
 
 def precheck_for(env: Env):
@@ -101,17 +110,13 @@ def precheck_for(env: Env):
     return lambda description, doc_number: [m.to_dict() for m in likely_disclosed(env, description, doc_number)]
 
 
-def _candidates(terms: list[str], specifics: list[str]) -> list[Document]:
-    """Documents whose title or 文号 contains one of the terms, or whose title or issuer names one
-    of the specific places and offices (plain LIKE: see the module doc)."""
-    clauses = [Document.title.contains(t) | Document.doc_number.contains(t) for t in terms]
-    clauses += [Document.title.contains(t) | Document.issuer.contains(t) for t in specifics if not t.isdigit()]
-    if not clauses:
-        return []
-    condition = clauses[0]
-    for clause in clauses[1:]:
-        condition = condition | clause
-    return list(Document.select().where(condition).limit(CANDIDATES))
+def _candidates(terms: list[str], specifics: list[str]) -> list[Hit]:
+    """Search hits for each telling part of the description and each place or office it names."""
+    hits: dict[str, Hit] = {}
+    for query in [*terms, *(t for t in specifics if not t.isdigit())][:MAX_SEARCHES]:
+        for hit in search(query, limit=PER_SEARCH, with_facets=False).hits:
+            hits.setdefault(hit.id, hit)
+    return list(hits.values())
 
 
 def _longest_common(title: str, description: str) -> int:
@@ -119,12 +124,7 @@ def _longest_common(title: str, description: str) -> int:
     return match.size
 
 
-def _match(doc: Document, reason: str) -> Match:
+def _match(hit: Hit, reason: str) -> Match:
     return Match(
-        id=doc.id,
-        title=doc.title,
-        doc_number=doc.doc_number,
-        issuer=doc.issuer,
-        issued=doc.issued.isoformat() if doc.issued else None,
-        reason=reason,
+        id=hit.id, title=hit.title, doc_number=hit.doc_number, issuer=hit.issuer, issued=hit.issued, reason=reason
     )
