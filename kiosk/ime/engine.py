@@ -25,8 +25,8 @@ PARTIAL_PENALTY = 4.0  # log units per initial, in a cutting that also has whole
 COMPLETION_PENALTY = 3.0  # the last syllable completed (ka → kai) is a guess about what comes next
 COMPOSE_BEST = 4  # words per stretch tried when composing phrases
 COMPOSE_KEEP = 3  # composed phrases kept per position
-WHOLE_LIMIT = 36
-INNER_LIMIT = 8
+WHOLE_LIMIT = 36  # words looked up for the whole input (six pages of the candidate bar)
+INNER_LIMIT = 8  # words per stretch inside the input, for composing phrases
 PREFIX_LIMIT = 12  # words offered for the first part of the input
 _GENERAL_SHARE = math.log(1 - DOMAIN_SHARE)
 # A character's share as the first or last character of longer words, scaled to compete with words:
