@@ -161,6 +161,12 @@ class _Values:
 def _texts(row: IndexRow, values: _Values) -> tuple[str, tuple[str, ...], int, int]:
     issuer_id = values.id_of("issuer", row.issuer)
     category_id = values.id_of("category", row.category)
+    body, head = _layout(row, issuer_id, category_id)
+    return body, head, issuer_id, category_id
+
+
+def _layout(row: IndexRow, issuer_id: int, category_id: int) -> tuple[str, tuple[str, ...]]:
+    """The text of the row in both FTS tables (no database access)."""
     marks = [marker(MARK_ISSUER, issuer_id), marker(MARK_CATEGORY, category_id)]
     if row.issued:
         marks.append(marker(MARK_YEAR, row.issued.year))
@@ -175,37 +181,50 @@ def _texts(row: IndexRow, values: _Values) -> tuple[str, tuple[str, ...], int, i
         initials,
         marks_text,
     )
-    return body, head, issuer_id, category_id
+    return body, head
 
 
-def _insert(db, rows: Sequence[IndexRow], values: _Values, *, chunk: int = 1000) -> None:
+def _prepare(rows: list[tuple[IndexRow, int, int]]) -> tuple[list, list, list]:
+    from kiosk.catalog.relations import number_tail, title_key
+
+    docs, bodies, heads = [], [], []
+    for row, issuer_id, category_id in rows:
+        body, head = _layout(row, issuer_id, category_id)
+        year = row.issued.year if row.issued else 0
+        docs.append(
+            (
+                row.key,
+                row.doc_id,
+                issuer_id,
+                category_id,
+                year,
+                band_of(row.validity),
+                title_key(row.title),
+                number_tail(row.doc_number),
+            )
+        )
+        bodies.append((row.key, body))
+        heads.append((row.key, *head))
+    return docs, bodies, heads
+
+
+def _insert(db, rows: Sequence[IndexRow], values: _Values, *, chunk: int = 500) -> None:
     """Insert index rows in ascending key order, a chunk at a time.
 
     FTS5 flushes its in-memory segment whenever a rowid is lower than the previous one, so rows in
-    random key order made many small segments and tripled the build time.
+    random key order made many small segments and tripled the build time. (Laying out the next
+    chunk in a thread while SQLite tokenises this one was measured: slower, the GIL hand-offs
+    cost more than the overlap gained.)
     """
-    from kiosk.catalog.relations import number_tail, title_key
-
     ordered = sorted(rows, key=lambda row: row.key)
+    # Value ids touch the database: resolved here, on the writer's connection and thread.
+    chunks = [
+        [(row, values.id_of("issuer", row.issuer), values.id_of("category", row.category)) for row in part]
+        for part in (ordered[i : i + chunk] for i in range(0, len(ordered), chunk))
+    ]
     cursor = db.cursor()
-    for start in range(0, len(ordered), chunk):
-        docs, bodies, heads = [], [], []
-        for row in ordered[start : start + chunk]:
-            body, head, issuer_id, category_id = _texts(row, values)
-            docs.append(
-                (
-                    row.key,
-                    row.doc_id,
-                    issuer_id,
-                    category_id,
-                    row.issued.year if row.issued else 0,
-                    band_of(row.validity),
-                    title_key(row.title),
-                    number_tail(row.doc_number),
-                )
-            )
-            bodies.append((row.key, body))
-            heads.append((row.key, *head))
+    for part in chunks:
+        docs, bodies, heads = _prepare(part)
         cursor.executemany(
             "INSERT INTO search_doc (key, doc_id, issuer_id, category_id, year, band, title_key, number_tail) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
