@@ -22,6 +22,7 @@ from kiosk.sync.feed import (
     ObjectRef,
     Root,
     ShardRef,
+    bundle_of,
     choose_shard_bits,
     encode_document,
     encode_shard,
@@ -185,37 +186,43 @@ def publish_feed(
 
     previous, old_entries = _previous(feed, trusted)
     writer = _Writer(feed)
+    bits = choose_shard_bits(len(records), previous.shard_bits if previous else None)
+    groups: dict[str, list[DocumentRecord]] = defaultdict(list)
+    for record in records.values():
+        groups[shard_of(record.id, bits)].append(record)
     entries: list[Entry] = []
     attachment_sizes: dict[str, int] = {}
-    for record in records.values():
-        data = encode_document(record)
-        sha = sha256_bytes(data)
-        if sha != record.content_hash:
-            raise AssertionError(f"document {record.id} does not serialise canonically")
-        writer.put(sha, data)
-        entries.append(Entry(record.id, sha, len(data)))
-        for ref in record.attachments:
-            if ref.sha256 in files:
-                writer.put_file(ref.sha256, files[ref.sha256])
-            elif not writer.path(ref.sha256).is_file():
-                raise BadInput(
-                    f"文件“{record.title}”的附件“{ref.name}”缺少内容，未发布。",
-                    f"attachment {ref.name} ({ref.sha256[:12]}…) of {record.id} has no file",
-                    field="attachments",
-                )
-            attachment_sizes[ref.sha256] = ref.size
-
-    bits = choose_shard_bits(len(entries), previous.shard_bits if previous else None)
-    groups: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        groups[shard_of(entry.id, bits)].append(entry)
     shards: dict[str, ShardRef] = {}
     shards_written = 0
     for key, group in sorted(groups.items()):
-        data = encode_shard(group)
+        objects: dict[str, bytes] = {}
+        shard_entries = []
+        for record in group:
+            data = encode_document(record)
+            sha = sha256_bytes(data)
+            if sha != record.content_hash:
+                raise AssertionError(f"document {record.id} does not serialise canonically")
+            writer.put(sha, data)
+            objects[sha] = data
+            shard_entries.append(Entry(record.id, sha, len(data)))
+            for ref in record.attachments:
+                if ref.sha256 in files:
+                    writer.put_file(ref.sha256, files[ref.sha256])
+                elif not writer.path(ref.sha256).is_file():
+                    raise BadInput(
+                        f"文件“{record.title}”的附件“{ref.name}”缺少内容，未发布。",
+                        f"attachment {ref.name} ({ref.sha256[:12]}…) of {record.id} has no file",
+                        field="attachments",
+                    )
+                attachment_sizes[ref.sha256] = ref.size
+        bundle = bundle_of(shard_entries, objects)
+        bundle_sha = sha256_bytes(bundle)
+        writer.put(bundle_sha, bundle)
+        data = encode_shard(shard_entries, ObjectRef(bundle_sha, len(bundle)))
         sha = sha256_bytes(data)
         shards_written += writer.put(sha, data)
-        shards[key] = ShardRef(sha, len(data), len(group))
+        shards[key] = ShardRef(sha, len(data), len(shard_entries))
+        entries.extend(shard_entries)
 
     calendar_ref = previous.calendar if previous else None
     if calendar is not None:

@@ -4,7 +4,9 @@ objects, and an index split into shards by a hash of the document id.
     root.json                 signed: version, expiry, shard hashes and sizes, calendar hash
     objects/ab/abcdef…        immutable files named by their SHA-256: shards, documents (canonical
                               JSON of a DocumentRecord, so the name equals its content hash),
-                              attachments and the calendar
+                              bundles (a shard's documents end to end, so a first sync makes one
+                              request per shard instead of one per document), attachments and
+                              the calendar
 
 Every path a terminal reads is built here from validated hex digests, never taken from the feed.
 This feed schema is versioned (`FORMAT`) separately from the local database schema.
@@ -36,6 +38,7 @@ MAX_SHARD_BYTES = 32_000_000
 MAX_DOCUMENT_BYTES = 12_000_000
 MAX_CALENDAR_BYTES = 1_000_000
 MAX_ATTACHMENT_BYTES = 2_000_000_000
+MAX_BUNDLE_BYTES = 512_000_000
 MAX_SHARD_BITS = 16
 
 # About this many documents per shard: changing k documents then rewrites about k shards of
@@ -220,13 +223,28 @@ def parse_root(signed: dict[str, Any]) -> Root:
     )
 
 
-def encode_shard(entries: list[Entry]) -> bytes:
+@dataclass(frozen=True)
+class Shard:
+    entries: list[Entry]
+    bundle: ObjectRef | None  # the entries' document objects concatenated in this order
+
+
+def encode_shard(entries: list[Entry], bundle: ObjectRef | None = None) -> bytes:
     rows = [[e.id, e.sha256, e.size] for e in sorted(entries, key=lambda e: e.id)]
-    return canonical_json({"format": FORMAT, "documents": rows})
+    data: dict[str, Any] = {"format": FORMAT, "documents": rows}
+    if bundle is not None:
+        data["bundle"] = bundle.to_dict()
+    return canonical_json(data)
 
 
-def parse_shard(raw: bytes, key: str, bits: int) -> list[Entry]:
-    """Entries of a verified shard; every id must belong to this shard, so shards cannot be mixed."""
+def bundle_of(entries: list[Entry], objects: dict[str, bytes]) -> bytes:
+    """The bundle of a shard: its document objects end to end, in the shard's (id) order."""
+    return b"".join(objects[e.sha256] for e in sorted(entries, key=lambda e: e.id))
+
+
+def read_shard(raw: bytes, key: str, bits: int) -> Shard:
+    """A verified shard: every id must belong to this shard (no mixing), and the bundle's size must
+    be the sum of its documents' sizes."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -252,7 +270,21 @@ def parse_shard(raw: bytes, key: str, bits: int) -> list[Entry]:
         if shard_of(doc_id, bits) != key:
             raise Refused("目录分片内容与索引不符，已拒绝更新。", f"document {doc_id} does not belong in shard {key}")
         entries.append(Entry(doc_id, sha, size))
-    return entries
+    if [e.id for e in entries] != sorted(e.id for e in entries):
+        raise Refused("目录分片文件格式错误，已拒绝更新。", f"shard {key} is not in id order")
+    bundle = None
+    if data.get("bundle") is not None:
+        try:
+            bundle = _ref(data["bundle"], maximum=MAX_BUNDLE_BYTES, what=f"bundle of shard {key}")
+        except Refused as exc:
+            raise Refused("目录分片文件格式错误，已拒绝更新。", exc.message_en) from None
+        if bundle.size != sum(e.size for e in entries):
+            raise Refused("目录分片内容与索引不符，已拒绝更新。", f"bundle of shard {key} has the wrong size")
+    return Shard(entries, bundle)
+
+
+def parse_shard(raw: bytes, key: str, bits: int) -> list[Entry]:
+    return read_shard(raw, key, bits).entries
 
 
 def encode_document(record: DocumentRecord) -> bytes:

@@ -41,6 +41,9 @@ class StagingPack:
         if self.index:
             log.info("resuming a sync: %d verified objects already staged", len(self.index))
 
+    def has(self, sha: str, size: int) -> bool:
+        return self.index.get(sha, (0, -1))[1] == size
+
     def get(self, sha: str, size: int) -> bytes | None:
         """The staged object when it is there and still verifies; else None (fetch it again)."""
         found = self.index.get(sha)

@@ -32,10 +32,12 @@ from kiosk.sync.feed import (
     Entry,
     ObjectRef,
     Root,
+    Shard,
     decode_document,
     object_path,
     parse_root,
-    parse_shard,
+    read_shard,
+    sha256_bytes,
     shard_of,
 )
 from kiosk.sync.signing import canonical_json, load_trusted_keys, verify_root
@@ -284,15 +286,17 @@ class _Sync:
         same_split = installed.root is not None and installed.root.shard_bits == root.shard_bits and not self.full
         old = installed.root.shards if same_split and installed.root else {}
         changed_keys = sorted(key for key, ref in root.shards.items() if old.get(key) != ref)
+        shards: dict[str, Shard] = {}
         entries: dict[str, Entry] = {}
         for n, key in enumerate(changed_keys, 1):
             ref = root.shards[key]
-            shard = parse_shard(self._stage(ref, "目录分片"), key, root.shard_bits)
-            if len(shard) != ref.count:
+            shard = read_shard(self._stage(ref, "目录分片"), key, root.shard_bits)
+            if len(shard.entries) != ref.count:
                 raise Refused(
-                    "目录分片内容与索引不符，已拒绝更新。", f"shard {key} holds {len(shard)}, not {ref.count}"
+                    "目录分片内容与索引不符，已拒绝更新。", f"shard {key} holds {len(shard.entries)}, not {ref.count}"
                 )
-            for entry in shard:
+            shards[key] = shard
+            for entry in shard.entries:
                 entries[entry.id] = entry
             self.progress("shards", n, len(changed_keys))
         affected = set(changed_keys) | (set(old) - set(root.shards))
@@ -302,6 +306,7 @@ class _Sync:
         removed = [doc_id for doc_id in local_ids if doc_id not in entries]
         held = _content_hashes(list(entries))
         needed = [entry for entry in entries.values() if held.get(entry.id) != entry.sha256]
+        self._stage_bundles(shards, {entry.id for entry in needed})
         attachments: dict[str, AttachmentRef] = {}
         for n, entry in enumerate(needed, 1):
             record = self._staged_record(entry)
@@ -311,6 +316,27 @@ class _Sync:
                 attachments[ref.sha256] = ref
             self.progress("documents", n, len(needed))
         return _Plan(needed=needed, removed=removed, attachments=attachments)
+
+    def _stage_bundles(self, shards: dict[str, Shard], needed_ids: set[str]) -> None:
+        """Where most of a shard is needed (a first sync, a re-split), fetch its bundle in one request
+        and stage the documents cut out of it; a few changed documents are fetched one by one."""
+        for shard in shards.values():
+            if shard.bundle is None:
+                continue
+            wanted = {e.id: e for e in shard.entries if e.id in needed_ids and not self.pack.has(e.sha256, e.size)}
+            if 2 * sum(e.size for e in wanted.values()) < shard.bundle.size:
+                continue
+            data = self.source.fetch_bytes(object_path(shard.bundle.sha256), shard.bundle, "文件数据包")
+            offset = 0
+            for entry in shard.entries:
+                piece = data[offset : offset + entry.size]
+                offset += entry.size
+                if entry.id in wanted:
+                    if sha256_bytes(piece) != entry.sha256:  # the bundle verified, so this is a publisher bug
+                        raise Refused(
+                            "目录数据包内容与索引不符，已拒绝更新。", f"bundle piece for {entry.id} mismatches"
+                        )
+                    self.pack.put(entry.sha256, piece)
 
     def _fetch_attachments(self, attachments: dict[str, AttachmentRef]) -> None:
         files_dir = self.env.files_dir

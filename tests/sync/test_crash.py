@@ -89,16 +89,37 @@ def _sync_process(home: Path, source: Path, key: Path) -> subprocess.Popen:
     )
 
 
+def _wait_until_syncing(process: subprocess.Popen, lock: Path, timeout: float = 60) -> bool:
+    """Wait until the process holds the sync lock: interpreter start-up is over and the sync begun.
+    Killing during start-up tests nothing, and start-up is most of a small sync's time."""
+    deadline = time.monotonic() + timeout
+    fds = Path(f"/proc/{process.pid}/fd")
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if any(os.readlink(fd) == str(lock) for fd in fds.iterdir()):
+                return True
+        except OSError:
+            pass  # a descriptor closed while we looked
+        time.sleep(0.002)
+    return False
+
+
 def test_sigkill_at_random_points_leaves_old_or_new_catalog_never_a_mix(versions, tmp_path, signing_key):
     home = tmp_path / "terminal"
+    lock = home / "sync.lock"
     first, expected_first = versions[0]
     done = _sync_process(home, first, signing_key)
-    started = time.monotonic()
     assert done.wait(60) == 0
-    full_run = time.monotonic() - started
     assert _observed(home) == expected_first
     pristine = tmp_path / "terminal-v1"
     shutil.copytree(home, pristine)
+    timing = _sync_process(home, versions[1][0], signing_key)
+    assert _wait_until_syncing(timing, lock)
+    started = time.monotonic()
+    assert timing.wait(60) == 0
+    full_run = time.monotonic() - started  # from taking the lock to exit: the sync itself
+    shutil.rmtree(home)
+    shutil.copytree(pristine, home)
 
     seed = int(os.environ.get("KIOSK_CRASH_SEED", time.time()))
     rng = random.Random(seed)
@@ -114,8 +135,9 @@ def test_sigkill_at_random_points_leaves_old_or_new_catalog_never_a_mix(versions
             current = 1
         source, _ = versions[current]  # the version after the one installed
         process = _sync_process(home, source, signing_key)
+        _wait_until_syncing(process, lock)
         started = time.monotonic()
-        time.sleep(rng.uniform(0.2, 1.1) * full_run)  # from interpreter start-up to past the commit
+        time.sleep(rng.uniform(0.0, 1.1) * full_run)  # anywhere from taking the lock to past the commit
         process.send_signal(signal.SIGKILL)
         code = process.wait(30)
         if code == 0:  # it finished before the kill: follow the machine's current speed

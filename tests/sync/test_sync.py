@@ -200,11 +200,32 @@ def test_server_without_range_support_restarts_the_download(office, terminal, mo
     assert (terminal.files_dir / sha[:2] / sha).read_bytes() == big
 
 
-def test_a_sync_cut_off_half_way_resumes_without_fetching_again(office, terminal):
-    office.put(*(make_doc(n) for n in range(12, 80)))
+def _bundles(feed) -> list[str]:
+    from kiosk.sync.feed import parse_root, read_shard
+
+    root = parse_root(json.loads((feed / "root.json").read_text("utf-8"))["signed"])
+    return [
+        object_path(read_shard((feed / object_path(ref.sha256)).read_bytes(), key, root.shard_bits).bundle.sha256)
+        for key, ref in sorted(root.shards.items())
+    ]
+
+
+def test_a_first_sync_fetches_one_bundle_per_shard_not_one_request_per_document(office, terminal):
+    office.put(*(make_doc(n) for n in range(12, 400)))
     office.publish()
-    entries = sorted(feed_entries(office.feed).items())
-    broken = "/" + object_path(entries[40][1])
+    with serve_feed(office.feed) as server:
+        report = sync_catalog(terminal, server.url)
+    bundles = _bundles(office.feed)
+    assert report.added == 400 and len(bundles) == 8
+    objects = [p[1:] for p in server.paths() if p.startswith("/objects/")]
+    assert sorted(p for p in objects if p in bundles) == sorted(bundles)
+    assert len(objects) == 8 + 8 + 1  # shards, bundles, the one attachment
+
+
+def test_a_sync_cut_off_half_way_resumes_without_fetching_again(office, terminal):
+    office.put(*(make_doc(n) for n in range(12, 400)))
+    office.publish()
+    broken = _bundles(office.feed)[4]
     down = {"on": True}
 
     def flaky(handler, data):
@@ -213,16 +234,16 @@ def test_a_sync_cut_off_half_way_resumes_without_fetching_again(office, terminal
             return True
         return False
 
-    with serve_feed(office.feed, {broken[1:]: flaky}) as server:
+    with serve_feed(office.feed, {broken: flaky}) as server:
         with pytest.raises(Exception) as info:
             sync_catalog(terminal, server.url)
         assert "暂时不可用" in info.value.message_zh
-        first_paths = set(server.paths())
+        first = {p for p in server.paths() if p.startswith("/objects/") and p[1:] != broken}
         assert terminal.sync_staging_dir.exists()  # what was verified is kept for the next attempt
         down["on"] = False
         del server.requests[:]
         report = sync_catalog(terminal, server.url)
-    assert report.version_after == 2 and report.added == 80
-    refetched = [p for p in server.paths() if p.startswith("/objects/") and p != broken and p in first_paths]
-    assert refetched == []
+    assert report.version_after == 2 and report.added == 400
+    assert [p for p in server.paths() if p in first] == []  # nothing fetched twice
+    assert "/" + broken in server.paths()
     assert not terminal.sync_staging_dir.exists()
