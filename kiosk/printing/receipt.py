@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 from reportlab.platypus.flowables import HRFlowable
 
+from kiosk.applications.statuses import label_zh
 from kiosk.config import Config
 from kiosk.printing.document import chinese_date
 from kiosk.printing.flowables import CJKParagraph, QRCode, TextStyle, table_style
@@ -41,19 +42,6 @@ RECEIPT_KEYS = (
     "status",
     "follow_up",
 )
-
-# Status words the applications outbox may use, as a resident reads them; anything else shows as given.
-STATUS_ZH = {
-    "received": "已受理",
-    "stored": "已受理",
-    "queued": "已受理，等待提交办理机关",
-    "pending": "已受理，等待提交办理机关",
-    "sent": "已提交办理机关",
-    "delivered": "已提交办理机关",
-    "confirmed": "办理机关已确认收到",
-    "answered": "已答复",
-    "closed": "已办结",
-}
 
 
 @dataclass(frozen=True)
@@ -132,7 +120,7 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
         ("获取方式", delivery),
         ("收到时间", _datetime_zh(data.get("received"))),
         ("答复期限", due_text(data)),
-        ("当前状态", STATUS_ZH.get(status, status)),
+        ("当前状态", label_zh(status)),
     ]
     return [(label, value) for label, value in rows if value]
 

@@ -64,7 +64,7 @@ def receipt_data() -> dict:
         "description": "2019年海城市政务公开工作年度报告中依申请公开办理情况的统计数据",
         "delivery_form": "纸质",
         "delivery_way": "自行领取",
-        "status": "queued",
+        "status": "pending",
         "follow_up": ["申请已保存在本终端，将自动提交至办理机关。"],
     }
 

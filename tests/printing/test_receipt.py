@@ -34,7 +34,7 @@ def test_the_receipt_shows_tracking_masked_applicant_dates_next_steps_and_office
         "致电0412-1234567查询",
         "海城市人民政府办公室",
         "海城市政务服务中心一楼",
-        "已受理，等待提交办理机关",
+        "已提交，正在发送至受理机关",
         "2027年1月20日",
     ):
         assert expected in text, expected
