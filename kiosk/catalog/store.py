@@ -7,12 +7,12 @@ import sqlite3
 from pathlib import Path
 
 from peewee import DatabaseError, SqliteDatabase
-from playhouse.migrate import SqliteMigrator
 
 from kiosk.catalog.migrations import all_migrations
 from kiosk.catalog.models import database
 from kiosk.catalog.search_index import rebuild_stale_index
 from kiosk.errors import StorageError
+from kiosk.migrations import migrate_sqlite, sqlite_schema_version
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +25,7 @@ PRAGMAS = {
 }
 
 
-def schema_version(db: SqliteDatabase) -> int:
-    return db.execute_sql("PRAGMA user_version").fetchone()[0]
+schema_version = sqlite_schema_version
 
 
 def latest_schema_version() -> int:
@@ -35,16 +34,7 @@ def latest_schema_version() -> int:
 
 def migrate_database(db: SqliteDatabase, target: int | None = None) -> int:
     """Apply every migration above the database's version (up to `target`), each atomically."""
-    current = schema_version(db)
-    migrator = SqliteMigrator(db)
-    for number, module in all_migrations():
-        if number <= current or (target is not None and number > target):
-            continue
-        with db.atomic():
-            module.apply(db, migrator)
-            db.execute_sql(f"PRAGMA user_version = {number:d}")
-        log.info("catalog schema migrated to version %d", number)
-        current = number
+    current = migrate_sqlite(db, all_migrations(), what="catalog", target=target)
     rebuild_stale_index(db)
     return current
 
