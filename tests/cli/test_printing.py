@@ -1,9 +1,9 @@
-import importlib.util
-import sys
-import types
+import json
 
 import pytest
 
+from kiosk.applications.tracking import damm_digit
+from tests.applications.samples import person
 from tests.conftest import REPO
 from tests.printing import conftest as printing
 from tests.printing.conftest import decode_qr, page_texts
@@ -69,38 +69,32 @@ def test_a_cups_printer_without_paper_exits_off_line_with_the_reason(cli, cups):
 
 
 @pytest.fixture
-def applications_receipt(monkeypatch, receipt_data):
-    """Stands in for kiosk.applications.receipt (written in another branch) with the documented return value."""
-    module = types.ModuleType("kiosk.applications.receipt")
-
-    def receipt_data_for(env, tracking):
-        return dict(receipt_data, tracking=tracking)
-
-    module.receipt_data = receipt_data_for
-    monkeypatch.setitem(sys.modules, "kiosk.applications.receipt", module)
-    return module
+def tracking(cli, tmp_path):
+    """A real application submitted on this terminal; its tracking number."""
+    path = tmp_path / "application.json"
+    path.write_text(json.dumps(person(), ensure_ascii=False), encoding="utf-8")
+    return cli.json("applications", "submit", str(path))["tracking"]
 
 
-def test_print_receipt_out_writes_an_a4_or_thermal_pdf(cli, tmp_path, applications_receipt):
+def test_print_receipt_out_writes_an_a4_or_thermal_pdf(cli, tmp_path, tracking):
     out = tmp_path / "r.pdf"
-    result = cli.json("print", "receipt", "GK20261123-0042", "--out", str(out))
+    result = cli.json("print", "receipt", tracking, "--out", str(out))
     assert result["extra"] == {"form": "a4"}
-    assert decode_qr(out.read_bytes()) == ["GK20261123-0042"]
-    result = cli.json("print", "receipt", "GK20261123-0042", "--out", str(out), "--form", "thermal")
+    assert decode_qr(out.read_bytes()) == [tracking]
+    result = cli.json("print", "receipt", tracking, "--out", str(out), "--form", "thermal")
     assert result["extra"] == {"form": "thermal"}
 
 
-def test_print_receipt_goes_to_the_receipt_printer_and_logs_no_tracking_number(cli, home, applications_receipt):
-    result = cli.json("print", "receipt", "GK20261123-0042")
+def test_print_receipt_goes_to_the_receipt_printer_and_logs_no_tracking_number(cli, home, tracking):
+    result = cli.json("print", "receipt", tracking)
     assert result["job"]["state"] == "completed"
-    assert "GK20261123-0042" not in (home / "logs" / "prints.jsonl").read_text(encoding="utf-8")
+    assert tracking not in (home / "logs" / "prints.jsonl").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("kiosk.applications") is not None, reason="the applications module has landed"
-)
-def test_print_receipt_before_the_applications_module_lands_is_a_clear_error(cli):
-    assert "尚未启用申请受理功能" in cli("print", "receipt", "GK1", expect=2).stderr
+def test_print_receipt_of_a_mistyped_or_unknown_tracking_number_says_so(cli):
+    assert "核对" in cli("print", "receipt", "12345678901234", expect=2).stderr
+    unknown = "2611239999001"
+    assert cli("print", "receipt", f"{unknown}{damm_digit(unknown)}", expect=4).stderr
 
 
 def test_printers_reports_the_printer_per_job_type(cli, monkeypatch):
