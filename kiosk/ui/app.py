@@ -38,6 +38,9 @@ class KioskApp(App):
         self.env = env
         self.theme = theme
         self.speaker = Speaker()
+        self.sync_scheduler = None
+        self.outbox_worker = None
+        self.last_sync_outcome = None  # for the freshness line and the clerk's staff page
 
     def build(self) -> ScreenManager:
         from kiosk.ui.screens.home import HomeScreen
@@ -54,9 +57,37 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         threading.Thread(target=self._load_input_method, name="ime-loader", daemon=True).start()
+        self._start_background_work()
 
     def on_stop(self) -> None:
         self.speaker.stop()
+        if self.sync_scheduler is not None:
+            self.sync_scheduler.stop(timeout=5)
+        if self.outbox_worker is not None:
+            self.outbox_worker.stop()
+
+    def _start_background_work(self) -> None:
+        """Catalog sync on the configured schedule and delivery of applications to central, each in
+        its own thread; results come back to the UI thread through the Clock."""
+        from kiosk.applications.outbox import OutboxWorker
+        from kiosk.sync.scheduler import SyncScheduler
+
+        config = self.env.config
+        if config.sync_source:
+            self.sync_scheduler = SyncScheduler(
+                self.env, lambda outcome: Clock.schedule_once(lambda _dt: self._sync_finished(outcome))
+            )
+            self.sync_scheduler.start()
+        if config.central_url:
+            self.outbox_worker = OutboxWorker(self.env)
+            self.outbox_worker.start()
+
+    def _sync_finished(self, outcome) -> None:
+        self.last_sync_outcome = outcome
+        if not outcome.ok:
+            log.warning("background sync failed: %s", outcome.message_en)
+        if self.root.current == "home":
+            self.root.get_screen("home").refresh()
 
     def _load_input_method(self) -> None:
         from kiosk.ime.handwriting import Recognizer

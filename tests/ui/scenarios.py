@@ -199,3 +199,26 @@ def reader_reads_aloud_and_stops(app, results):
     touch(reader.ids.back_button)  # leaving the reader stops the reading too
     yield 0.1
     results["after_back"] = [app.root.current, app.speaker.speaking]
+
+
+def background_sync_refreshes_home_and_reader_survives_withdrawal(app, results):
+    """A clerk's sync-now while the reader shows a document that the new feed withdraws."""
+    yield 1.0
+    home = app.root.get_screen("home")
+    results["before"] = home.summary
+    seed_id = home.ids.documents.data[0]["doc_id"]
+    app.open_document(seed_id)
+    yield 0.3
+    app.sync_scheduler.sync_now()
+    for _ in range(100):
+        yield 0.2
+        if app.last_sync_outcome is not None:
+            break
+    results["sync_ok"] = app.last_sync_outcome.ok
+    reader = app.root.get_screen("reader")
+    reader.show(seed_id)  # the page the resident is on, shown again after the update
+    results["reader_notice"] = reader.notice
+    app.go_home()
+    yield 0.5
+    results["after"] = home.summary
+    results["titles"] = [row["title"] for row in home.ids.documents.data]

@@ -24,3 +24,23 @@ def test_chinese_characters_render_as_distinct_glyphs(home, tmp_path):
     results = run_scenario(home, "cjk_glyphs_render", tmp_path / "out.json")
     assert "error" not in results, results.get("error")
     assert results["distinct"] == 4
+
+
+def test_background_sync_updates_the_home_screen_and_a_withdrawn_document_says_so(home, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.sync.feedkit import FeedBuilder, make_doc, make_keys
+
+    key = make_keys(tmp_path / "keys")
+    office = FeedBuilder(tmp_path / "office", key)
+    office.put(*(make_doc(n) for n in range(3)))
+    office.publish(now=datetime.now(UTC) - timedelta(hours=1))
+    (home / "kiosk.toml").write_text(
+        f'sync_source = "{office.feed}"\ntrusted_keys = ["{key.with_name("feed.pub")}"]\n', encoding="utf-8"
+    )
+    results = run_scenario(home, "background_sync_refreshes_home_and_reader_survives_withdrawal", tmp_path / "o.json")
+    assert "error" not in results, results.get("error")
+    assert results["sync_ok"]
+    assert results["before"] != results["after"]
+    assert sorted(results["titles"]) == sorted(make_doc(n)["title"] for n in range(3))
+    assert "撤回" in results["reader_notice"]

@@ -9,6 +9,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
 from kiosk.catalog.documents import count_documents, document_to_dict, list_documents
+from kiosk.sync.status import catalog_status, freshness_line
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for home.kv)
 
 
@@ -46,7 +47,8 @@ class HomeScreen(Screen):
         app = App.get_running_app()
         self.zone_name = app.env.config.zone_name
         docs = [document_to_dict(doc) for doc in list_documents(limit=200)]
-        self.summary = f"共 {count_documents()} 份公开文件，点击标题阅读"
+        # The freshness line: residents and clerks see how current the catalog is (and when it is stale).
+        self.summary = f"共 {count_documents()} 份公开文件，点击标题阅读　　{freshness_line(catalog_status(app.env))}"
         self._rows = [
             {
                 "doc_id": d["id"],
