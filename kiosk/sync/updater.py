@@ -38,7 +38,7 @@ from kiosk.sync.feed import (
     parse_root,
     read_shard,
     sha256_bytes,
-    shard_of,
+    shard_index,
 )
 from kiosk.sync.signing import canonical_json, load_trusted_keys, verify_root
 from kiosk.sync.sources import Source, open_source, storage_error
@@ -299,10 +299,11 @@ class _Sync:
             for entry in shard.entries:
                 entries[entry.id] = entry
             self.progress("shards", n, len(changed_keys))
-        affected = set(changed_keys) | (set(old) - set(root.shards))
-        local_ids = [row[0] for row in Document.select(Document.id).tuples()]
+        affected = {int(key, 16) for key in set(changed_keys) | (set(old) - set(root.shards))}
+        local_ids = [row[0] for row in database.execute_sql("SELECT id FROM document").fetchall()]
         if same_split:
-            local_ids = [doc_id for doc_id in local_ids if shard_of(doc_id, root.shard_bits) in affected]
+            bits = root.shard_bits
+            local_ids = [doc_id for doc_id in local_ids if shard_index(doc_id, bits) in affected]
         removed = [doc_id for doc_id in local_ids if doc_id not in entries]
         held = _content_hashes(list(entries))
         needed = [entry for entry in entries.values() if held.get(entry.id) != entry.sha256]
@@ -451,8 +452,8 @@ def _ref(entry: Entry) -> ObjectRef:
 def _content_hashes(doc_ids: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for batch in _batched(doc_ids, BATCH):
-        query = Document.select(Document.id, Document.content_hash).where(Document.id.in_(batch)).tuples()
-        found.update(dict(query))
+        marks = ",".join("?" * len(batch))
+        found.update(database.execute_sql(f"SELECT id, content_hash FROM document WHERE id IN ({marks})", batch))
     return found
 
 
