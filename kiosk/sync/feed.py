@@ -66,9 +66,10 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def shard_index(doc_id: str, bits: int) -> int:
+    """The top `bits` bits of SHA-256(id): the shard a document is listed in."""
     if bits == 0:
         return 0
-    return int(hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:8], 16) >> (32 - bits)
+    return int.from_bytes(hashlib.sha256(doc_id.encode("utf-8")).digest()[:4], "big") >> (32 - bits)
 
 
 def shard_key(index: int, bits: int) -> str:

@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -38,7 +39,7 @@ from kiosk.sync.feed import (
     parse_root,
     read_shard,
     sha256_bytes,
-    shard_of,
+    shard_index,
 )
 from kiosk.sync.signing import canonical_json, load_trusted_keys, verify_root
 from kiosk.sync.sources import Source, open_source, storage_error
@@ -282,31 +283,78 @@ class _Sync:
         """A document staged by _plan; decode_document re-checks its hash as it reads."""
         return decode_document(self._stage(_ref(entry), "文件数据"), entry.sha256)
 
+    def _fetch_many(
+        self, wanted: list[tuple[ObjectRef, str]], store: Callable[[ObjectRef, bytes], None] | None = None
+    ) -> Iterator[tuple[ObjectRef, bytes]]:
+        """Each (ref, what) as verified bytes, in completion order: staged ones first, the rest from
+        the source, several at a time when it allows (HTTP). Everything fetched is handed to `store`
+        (default: the staging pack) from this thread, also when another fetch fails, so a retry
+        never downloads it again."""
+        store = store or (lambda ref, data: self.pack.put(ref.sha256, data))
+        missing = []
+        for ref, what_zh in wanted:
+            data = self.pack.get(ref.sha256, ref.size)
+            if data is None:
+                missing.append((ref, what_zh))
+            else:
+                yield ref, data
+        if self.source.parallel <= 1 or len(missing) <= 1:
+            for ref, what_zh in missing:
+                data = self.source.fetch_bytes(object_path(ref.sha256), ref, what_zh)
+                store(ref, data)
+                yield ref, data
+            return
+        pool = ThreadPoolExecutor(max_workers=self.source.parallel, thread_name_prefix="kiosk-fetch")
+        futures = {
+            pool.submit(self.source.fetch_bytes, object_path(ref.sha256), ref, what_zh): ref for ref, what_zh in missing
+        }
+        stored = set()
+        try:
+            for future in as_completed(futures):
+                ref, data = futures[future], future.result()
+                store(ref, data)
+                stored.add(future)
+                yield ref, data
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            try:
+                for future, ref in futures.items():
+                    if future not in stored and not future.cancelled() and future.exception() is None:
+                        store(ref, future.result())
+            except (KioskError, OSError) as exc:  # the first failure is the one to report
+                log.info("could not keep every fetched object for the next attempt: %s", exc)
+
     def _plan(self, installed: state.Installed, root: Root) -> _Plan:
         same_split = installed.root is not None and installed.root.shard_bits == root.shard_bits and not self.full
         old = installed.root.shards if same_split and installed.root else {}
         changed_keys = sorted(key for key, ref in root.shards.items() if old.get(key) != ref)
+        keys_by_sha = {root.shards[key].sha256: key for key in changed_keys}
         shards: dict[str, Shard] = {}
         entries: dict[str, Entry] = {}
-        for n, key in enumerate(changed_keys, 1):
-            ref = root.shards[key]
-            shard = read_shard(self._stage(ref, "目录分片"), key, root.shard_bits)
-            if len(shard.entries) != ref.count:
+        wanted = [(root.shards[key], "目录分片") for key in changed_keys]
+        for n, (ref, data) in enumerate(self._fetch_many(wanted), 1):
+            key = keys_by_sha[ref.sha256]
+            shard = read_shard(data, key, root.shard_bits)
+            if len(shard.entries) != root.shards[key].count:
                 raise Refused(
-                    "目录分片内容与索引不符，已拒绝更新。", f"shard {key} holds {len(shard.entries)}, not {ref.count}"
+                    "目录分片内容与索引不符，已拒绝更新。",
+                    f"shard {key} holds {len(shard.entries)}, not {root.shards[key].count}",
                 )
             shards[key] = shard
             for entry in shard.entries:
                 entries[entry.id] = entry
             self.progress("shards", n, len(changed_keys))
-        affected = set(changed_keys) | (set(old) - set(root.shards))
-        local_ids = [row[0] for row in Document.select(Document.id).tuples()]
+        affected = {int(key, 16) for key in set(changed_keys) | (set(old) - set(root.shards))}
+        local_ids = [row[0] for row in database.execute_sql("SELECT id FROM document").fetchall()]
         if same_split:
-            local_ids = [doc_id for doc_id in local_ids if shard_of(doc_id, root.shard_bits) in affected]
+            bits = root.shard_bits
+            local_ids = [doc_id for doc_id in local_ids if shard_index(doc_id, bits) in affected]
         removed = [doc_id for doc_id in local_ids if doc_id not in entries]
         held = _content_hashes(list(entries))
         needed = [entry for entry in entries.values() if held.get(entry.id) != entry.sha256]
         self._stage_bundles(shards, {entry.id for entry in needed})
+        for _ in self._fetch_many([(_ref(entry), "文件数据") for entry in needed]):
+            pass  # staged; read back below in a stable order
         attachments: dict[str, AttachmentRef] = {}
         for n, entry in enumerate(needed, 1):
             record = self._staged_record(entry)
@@ -320,13 +368,16 @@ class _Sync:
     def _stage_bundles(self, shards: dict[str, Shard], needed_ids: set[str]) -> None:
         """Where most of a shard is needed (a first sync, a re-split), fetch its bundle in one request
         and stage the documents cut out of it; a few changed documents are fetched one by one."""
+        plans: dict[str, tuple[Shard, dict[str, Entry]]] = {}
         for shard in shards.values():
             if shard.bundle is None:
                 continue
             wanted = {e.id: e for e in shard.entries if e.id in needed_ids and not self.pack.has(e.sha256, e.size)}
-            if 2 * sum(e.size for e in wanted.values()) < shard.bundle.size:
-                continue
-            data = self.source.fetch_bytes(object_path(shard.bundle.sha256), shard.bundle, "文件数据包")
+            if wanted and 2 * sum(e.size for e in wanted.values()) >= shard.bundle.size:
+                plans[shard.bundle.sha256] = (shard, wanted)
+
+        def cut(ref: ObjectRef, data: bytes) -> None:
+            shard, wanted = plans[ref.sha256]
             offset = 0
             for entry in shard.entries:
                 piece = data[offset : offset + entry.size]
@@ -337,6 +388,11 @@ class _Sync:
                             "目录数据包内容与索引不符，已拒绝更新。", f"bundle piece for {entry.id} mismatches"
                         )
                     self.pack.put(entry.sha256, piece)
+
+        # A bundle is not kept whole: the documents cut out of it are.
+        fetches = [(shard.bundle, "文件数据包") for shard, _ in plans.values() if shard.bundle is not None]
+        for n, _ in enumerate(self._fetch_many(fetches, store=cut), 1):
+            self.progress("documents", n, len(fetches))
 
     def _fetch_attachments(self, attachments: dict[str, AttachmentRef]) -> None:
         files_dir = self.env.files_dir
@@ -451,8 +507,8 @@ def _ref(entry: Entry) -> ObjectRef:
 def _content_hashes(doc_ids: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for batch in _batched(doc_ids, BATCH):
-        query = Document.select(Document.id, Document.content_hash).where(Document.id.in_(batch)).tuples()
-        found.update(dict(query))
+        marks = ",".join("?" * len(batch))
+        found.update(database.execute_sql(f"SELECT id, content_hash FROM document WHERE id IN ({marks})", batch))
     return found
 
 

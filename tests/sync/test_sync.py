@@ -1,6 +1,7 @@
 import json
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -247,3 +248,29 @@ def test_a_sync_cut_off_half_way_resumes_without_fetching_again(office, terminal
     assert [p for p in server.paths() if p in first] == []  # nothing fetched twice
     assert "/" + broken in server.paths()
     assert not terminal.sync_staging_dir.exists()
+
+
+def test_over_http_several_documents_are_fetched_at_once(office, terminal):
+    office.put(*(make_doc(n) for n in range(12, 400)))
+    office.publish()
+    sync_catalog(terminal, str(office.feed))
+    office.put(*(make_doc(n, revision=1) for n in range(10)))
+    office.publish()
+    changed = [sha for doc_id, sha in feed_entries(office.feed).items() if doc_id < "doc0010"]
+    lock, active, peak = threading.Lock(), [0], [0]
+
+    def slow(handler, data):  # a link with 0.3 s round trips
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.3)
+        with lock:
+            active[0] -= 1
+        return False
+
+    with serve_feed(office.feed, {object_path(sha): slow for sha in changed}) as server:
+        started = time.monotonic()
+        report = sync_catalog(terminal, server.url)
+        elapsed = time.monotonic() - started
+    assert report.changed == 10 and peak[0] > 1
+    assert elapsed < 10 * 0.3  # not one after another
