@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -50,10 +50,12 @@ class DocumentRecord:
         return normalize_doc_number(self.doc_number)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field rather than dataclasses.asdict, whose deep copies made this (and so
+        # content_hash) cost ~0.3 ms a document: half a minute per pass over 100k documents.
+        data = {f.name: getattr(self, f.name) for f in _RECORD_FIELDS}
         data["issued"] = self.issued.isoformat() if self.issued else None
         data["published"] = self.published.isoformat() if self.published else None
-        data["attachments"] = [asdict(a) for a in self.attachments]
+        data["attachments"] = [{f.name: getattr(a, f.name) for f in _ATTACHMENT_FIELDS} for a in self.attachments]
         return data
 
     @property
@@ -90,6 +92,10 @@ class DocumentRecord:
             source_url=_url(data),
             attachments=tuple(_attachment(item) for item in attachments),
         )
+
+
+_RECORD_FIELDS = fields(DocumentRecord)
+_ATTACHMENT_FIELDS = fields(AttachmentRef)
 
 
 def make_document_id(issuer: str | None, doc_number: str | None, title: str, issued: date | None) -> str:

@@ -357,7 +357,9 @@ class _Sync:
             pass  # staged; read back below in a stable order
         attachments: dict[str, AttachmentRef] = {}
         for n, entry in enumerate(needed, 1):
-            record = self._staged_record(entry)
+            # Only the attachments are wanted here; _apply decodes again and checks canonical form.
+            data = self._stage(_ref(entry), "文件数据")
+            record = decode_document(data, entry.sha256, check_canonical=False)
             if record.id != entry.id:
                 raise Refused("目录中的文件数据与索引不符，已拒绝更新。", f"object for {entry.id} holds {record.id}")
             for ref in record.attachments:

@@ -73,3 +73,21 @@ def test_a_shard_may_only_list_documents_that_belong_to_it():
 def test_malformed_shard_rows_are_refused(row):
     with pytest.raises(Refused):
         parse_shard(f'{{"format":1,"documents":[{__import__("json").dumps(row)}]}}'.encode(), "0", 0)
+
+
+def test_record_to_dict_has_every_field_in_declaration_order():
+    from dataclasses import asdict, fields
+    from datetime import date
+
+    from kiosk.catalog.record import AttachmentRef
+
+    record = DocumentRecord(
+        id="d1",
+        title="标题",
+        issued=date(2020, 1, 2),
+        attachments=(AttachmentRef("附件.pdf", "0" * 64, 3, "application/pdf"),),
+    )
+    data = record.to_dict()
+    assert list(data) == [f.name for f in fields(DocumentRecord)]
+    assert data["issued"] == "2020-01-02" and data["published"] is None
+    assert data["attachments"] == [asdict(record.attachments[0])]
