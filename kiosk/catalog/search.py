@@ -487,11 +487,13 @@ def _search_doc_number(
     ordered += [(k, 50.0) for (k,) in citing if k not in seen]
     if not ordered:
         return None  # not a known 文号: search its characters as text instead
-    data = facet_arrays.arrays(db)
-    keys = np.array([k for k, _ in ordered], dtype=np.int64)
-    pos = facet_arrays.positions(data, keys)
-    kept = set(data.keys[facet_arrays.filtered(data, pos, filters)].tolist())
-    ordered = [(k, s) for k, s in ordered if k in kept]
+    pos = None
+    if filters.any or with_facets:
+        data = facet_arrays.arrays(db)
+        pos = facet_arrays.positions(data, np.array(sorted(k for k, _ in ordered), dtype=np.int64))
+    if filters.any:
+        kept = set(data.keys[facet_arrays.filtered(data, pos, filters)].tolist())
+        ordered = [(k, s) for k, s in ordered if k in kept]
     result = SearchResult(query=nq.raw, normalized=number, total=len(ordered))
     result.hits = _hits(db, ordered[offset : offset + limit], nq.terms, number=number)
     if with_facets:
