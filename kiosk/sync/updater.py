@@ -90,18 +90,18 @@ def sync_catalog(
     `demo` installs the bundled demo feed with the bundled demo key, which nothing else trusts.
     `full` compares every shard instead of only those whose hash changed (a repair).
     `record` writes the attempt's outcome to catalog state for `kiosk status` and the UI."""
-    spec = source or env.config.sync_source
-    if not spec:
-        raise ConfigError(
-            "未设置同步来源：请在配置中填写 sync_source，或使用 --source 指定地址或目录。",
-            "no sync source: set sync_source or pass --source",
-            field="sync_source",
-        )
-    keys = _trusted_keys(env, trusted_keys, demo)
     if database.obj is None:
         open_store(env.catalog_db)
     started = time.monotonic()
+    spec = source or env.config.sync_source
     try:
+        if not spec:
+            raise ConfigError(
+                "未设置同步来源：请在配置中填写 sync_source，或使用 --source 指定地址或目录。",
+                "no sync source: set sync_source or pass --source",
+                field="sync_source",
+            )
+        keys = _trusted_keys(env, trusted_keys, demo)
         with sync_lock(env, wait=wait):
             job = _Sync(env, open_source(env, spec), keys, full=full, progress=progress, demo=demo)
             report = job.run()
