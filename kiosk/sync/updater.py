@@ -53,6 +53,10 @@ BATCH = 500
 T = TypeVar("T")
 
 
+class SyncBusy(KioskError):
+    """Another sync of this home is running; it will record its own outcome."""
+
+
 @dataclass
 class SyncReport:
     status: str  # "updated" or "up_to_date"
@@ -107,7 +111,7 @@ def sync_catalog(
             report = job.run()
     except KioskError as exc:
         log.info("sync from %s failed: %s", spec, exc.message_en)
-        if record:
+        if record and not isinstance(exc, SyncBusy):
             record_attempt(env, error=exc)
         raise
     report.seconds = round(time.monotonic() - started, 3)
@@ -156,9 +160,7 @@ def sync_lock(env: Env, *, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise KioskError(
-                "另一个目录同步正在进行，请稍后再试。", "another sync holds the lock on this home"
-            ) from None
+            raise SyncBusy("另一个目录同步正在进行，请稍后再试。", "another sync holds the lock on this home") from None
         try:
             yield
         finally:
