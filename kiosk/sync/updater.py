@@ -53,6 +53,10 @@ BATCH = 500
 T = TypeVar("T")
 
 
+class SyncBusy(KioskError):
+    """Another sync of this home is running; it will record its own outcome."""
+
+
 @dataclass
 class SyncReport:
     status: str  # "updated" or "up_to_date"
@@ -90,24 +94,24 @@ def sync_catalog(
     `demo` installs the bundled demo feed with the bundled demo key, which nothing else trusts.
     `full` compares every shard instead of only those whose hash changed (a repair).
     `record` writes the attempt's outcome to catalog state for `kiosk status` and the UI."""
-    spec = source or env.config.sync_source
-    if not spec:
-        raise ConfigError(
-            "未设置同步来源：请在配置中填写 sync_source，或使用 --source 指定地址或目录。",
-            "no sync source: set sync_source or pass --source",
-            field="sync_source",
-        )
-    keys = _trusted_keys(env, trusted_keys, demo)
     if database.obj is None:
         open_store(env.catalog_db)
     started = time.monotonic()
+    spec = source or env.config.sync_source
     try:
+        if not spec:
+            raise ConfigError(
+                "未设置同步来源：请在配置中填写 sync_source，或使用 --source 指定地址或目录。",
+                "no sync source: set sync_source or pass --source",
+                field="sync_source",
+            )
+        keys = _trusted_keys(env, trusted_keys, demo)
         with sync_lock(env, wait=wait):
             job = _Sync(env, open_source(env, spec), keys, full=full, progress=progress, demo=demo)
             report = job.run()
     except KioskError as exc:
         log.info("sync from %s failed: %s", spec, exc.message_en)
-        if record:
+        if record and not isinstance(exc, SyncBusy):
             record_attempt(env, error=exc)
         raise
     report.seconds = round(time.monotonic() - started, 3)
@@ -156,9 +160,7 @@ def sync_lock(env: Env, *, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise KioskError(
-                "另一个目录同步正在进行，请稍后再试。", "another sync holds the lock on this home"
-            ) from None
+            raise SyncBusy("另一个目录同步正在进行，请稍后再试。", "another sync holds the lock on this home") from None
         try:
             yield
         finally:
