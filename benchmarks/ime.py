@@ -104,9 +104,11 @@ def measure(config: str, path: Path) -> dict:
 
         engine = RimeEngine(path)
     else:
+        from kiosk.ime import phrases
         from kiosk.ime.engine import Engine
 
-        engine = Engine(path)
+        # The baseline composes by word frequency alone; ours as a terminal runs it (open_engine).
+        engine = Engine(path, phrases=None if config == "baseline" else phrases.load())
     terms = load_terms()
     hits: dict[str, dict[str, list[int]]] = {}
     misses: dict[str, list[str]] = {}

@@ -12,6 +12,8 @@ packages=(
   zinnia-utils tegaki-zinnia-simplified-chinese  # handwriting recognition
   rime-essay                                 # word frequencies for typing (the pinyin lexicon)
   espeak-ng                                  # Mandarin read-aloud
+  libime-data                                # fcitx5's word trigram model: which words go together (pinyin phrases)
+  g++ zlib1g-dev                             # to build the kenlm module that reads that model
   postgresql                                 # central intake tests against PostgreSQL
   poppler-utils                              # pdftoppm for looking at printouts
 )

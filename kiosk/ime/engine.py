@@ -18,12 +18,17 @@ from pathlib import Path
 
 from kiosk.errors import StorageError
 from kiosk.ime.lexicon import DOMAIN_SHARE, NAME_SHARE
-from kiosk.ime.pinyin import Token, clean, fuzzy, matches, tokenize
+from kiosk.ime.phrases import PhraseModel
+from kiosk.ime.pinyin import INITIALS_2, Token, clean, fuzzy, matches, tokenize
 
 MAX_WORD_TOKENS = 10  # the longest run of syllables looked up as one word
 PARTIAL_PENALTY = 4.0  # log units per initial, in a cutting that also has whole syllables (xia·n for xian)
-COMPLETION_PENALTY = 3.0  # the last syllable completed (ka → kai) is a guess about what comes next
-COMPOSE_BEST = 4  # words per stretch tried when composing phrases
+COMPLETION_PENALTY = 3.0
+# People typing initials type one letter a syllable: shs is more often 上海市 than 实施 typed as sh·s.
+DOUBLE_INITIAL_PENALTY = 2.0
+# How much the word model's association of neighbours counts against the words' own frequencies.
+PHRASE_WEIGHT = 1.0
+COMPOSE_BEST = 8  # words per stretch tried when composing phrases
 COMPOSE_KEEP = 3  # composed phrases kept per position
 WHOLE_LIMIT = 36  # words looked up for the whole input (six pages of the candidate bar)
 INNER_LIMIT = 8  # words per stretch inside the input, for composing phrases
@@ -59,7 +64,9 @@ class _Hit:
 class Engine:
     """Opens a built lexicon read-only; cheap to query from the UI thread (one look-up per new stretch)."""
 
-    def __init__(self, lexicon: Path, *, use_fuzzy: bool = False, cache_size: int = 4096) -> None:
+    def __init__(
+        self, lexicon: Path, *, use_fuzzy: bool = False, cache_size: int = 4096, phrases: PhraseModel | None = None
+    ) -> None:
         if not lexicon.exists():
             raise StorageError("输入法词库尚未建立。", f"no input-method lexicon at {lexicon}")
         try:
@@ -69,8 +76,10 @@ class Engine:
             raise StorageError("无法打开输入法词库。", f"cannot open the lexicon {lexicon}: {exc}") from exc
         self.lexicon = lexicon
         self.use_fuzzy = use_fuzzy
+        self.phrases = phrases  # how well neighbouring words go together, when the word model is installed
         self._cache: OrderedDict[tuple, list[_Hit]] = OrderedDict()
         self._cache_size = cache_size
+        self._roles: dict[str, float] | None = None  # loaded on first use, not at start
 
     def close(self) -> None:
         self.db.close()
@@ -108,13 +117,7 @@ class Engine:
                         found[hit.word] = Candidate(hit.word, hit.pinyin, stop, hit.score)
 
         # Single characters that attach to a neighbouring word, for composing phrases only.
-        affixed = {
-            key: {
-                text: (c if len(text) > 1 else Candidate(c.text, c.pinyin, c.consumed, c.score + SINGLE_CHAR_IN_PHRASE))
-                for text, c in found.items()
-            }
-            for key, found in spans.items()
-        }
+        affixed = {key: {text: self._in_phrase(c) for text, c in found.items()} for key, found in spans.items()}
         for start in sorted({t.start for t in tokens} & reachable):
             for path in _paths(following, start, after, max_tokens=1):
                 stop = after(path[-1])
@@ -144,6 +147,25 @@ class Engine:
                     ranked.append(candidate)
         return ranked[:limit]
 
+    def _in_phrase(self, candidate: Candidate) -> Candidate:
+        """The candidate as one word of a composed phrase, where lone characters and function words are
+        rarely what was meant."""
+        if len(candidate.text) == 1:
+            penalty = -SINGLE_CHAR_IN_PHRASE
+        else:
+            penalty = self._phrase_penalties().get(candidate.text, 0.0)
+        if not penalty:
+            return candidate
+        return Candidate(candidate.text, candidate.pinyin, candidate.consumed, candidate.score - penalty)
+
+    def _phrase_penalties(self) -> dict[str, float]:
+        if self._roles is None:
+            try:
+                self._roles = dict(self.db.execute("SELECT word, phrase_penalty FROM roles"))
+            except sqlite3.OperationalError:  # a baseline lexicon built without word roles
+                self._roles = {}
+        return self._roles
+
     def _compose(self, spans: dict[tuple[int, int], dict[str, Candidate]], end: int) -> list[Candidate]:
         """The best few phrases of several words that use the whole input (a k-best Viterbi search)."""
         by_start: dict[int, list[tuple[int, list[Candidate]]]] = {}
@@ -159,13 +181,20 @@ class Engine:
                 options = paths.setdefault(stop, [])
                 for score, words in here:
                     for word in best:
-                        options.append((score + word.score, (*words, word)))
+                        bond = self._bond(words[-1].text, word.text) if words else 0.0
+                        options.append((score + word.score + bond, (*words, word)))
                 paths[stop] = heapq.nlargest(COMPOSE_KEEP, options, key=lambda item: item[0])
         return [
             Candidate("".join(w.text for w in words), " ".join(w.pinyin for w in words), end, score)
             for score, words in paths.get(end, [])
             if len(words) > 1
         ]
+
+    def _bond(self, first: str, second: str) -> float:
+        # Only between words: a lone character's strong ties (的, 是) would let fragments outrank words.
+        if self.phrases is None or len(first) < 2 or len(second) < 2:
+            return 0.0
+        return PHRASE_WEIGHT * self.phrases.association(first, second)
 
     def _names(self, following: dict[int, list[Token]], after, end: int) -> list[Candidate]:
         """Surname + one or two given-name characters, for a whole input of two or three syllables."""
@@ -210,6 +239,7 @@ class Engine:
             return cached
         partials = sum(1 for t in path if not t.full)
         penalty = PARTIAL_PENALTY * partials if partials < len(path) else 0.0
+        penalty += DOUBLE_INITIAL_PENALTY * sum(1 for t in path if t.text in INITIALS_2 and not t.full and not t.last)
         last = path[-1]
         best: dict[tuple[str, str], _Hit] = {}
         for word, py, weight in self._rows(tables, path, limit):

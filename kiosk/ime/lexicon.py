@@ -28,7 +28,7 @@ from kiosk.ime.pinyin import ALIASES, SYLLABLES, abbreviation, fuzzy
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "8"
+BUILD_VERSION = "9"
 # Share of the catalog's vocabulary in the mixed word probability: high enough that 政务 beats the
 # more frequent 正午 in a kiosk whose catalog talks about 政务公开.
 DOMAIN_SHARE = 0.3
@@ -41,6 +41,24 @@ BODY_CHARS_PER_DOCUMENT = 1500
 BODY_CHARS_TOTAL = 3_000_000  # bounds the catalog refresh to seconds even for 100k documents
 MAX_DOMAIN_TERMS = 150_000
 TITLE_WEIGHT = 3  # a word in a title or an issuer's name counts as much as three in a body
+# What a word costs inside a composed phrase, by jieba's part of speech (log units). Residents type
+# noun phrases (离婚登记, 收养登记), not sentences: conjunctions, adverbs, pronouns and the like that
+# are frequent on their own (所以, 很快, 如此) make nonsense inside one (所以登记).
+PHRASE_PENALTY_BY_TAG = {
+    "c": 4.0,  # conjunction
+    "d": 4.0,  # adverb
+    "r": 4.0,  # pronoun
+    "p": 4.0,  # preposition
+    "u": 4.0,  # particle
+    "y": 4.0,  # modal particle
+    "e": 4.0,  # interjection
+    "o": 4.0,  # onomatopoeia
+    "ad": 3.0,  # adverbial adjective
+    "m": 2.0,  # numeral (三个, 一片)
+    "q": 2.0,  # measure word
+    "a": 1.5,  # adjective (良好, 强烈): sometimes part of a term, more often not
+    "z": 2.0,  # descriptive word
+}
 
 # Single characters that glue words together rather than name things: a run never starts or ends with one.
 _FUNCTION_WORDS = frozenset(
@@ -120,6 +138,7 @@ CREATE TABLE IF NOT EXISTS prefixes(word TEXT NOT NULL, py TEXT NOT NULL, fkey T
 CREATE TABLE IF NOT EXISTS suffixes(word TEXT NOT NULL, py TEXT NOT NULL, fkey TEXT NOT NULL,
                                     abbr TEXT NOT NULL, weight REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS names(kind TEXT NOT NULL, py TEXT NOT NULL, char TEXT NOT NULL, weight REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS roles(word TEXT PRIMARY KEY, phrase_penalty REAL NOT NULL) WITHOUT ROWID;
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS {t}_key ON {t}(abbr, fkey);
@@ -237,6 +256,7 @@ def build_lexicon(
         db.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?)", rows)
         if names:
             db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows())
+            db.executemany("INSERT OR REPLACE INTO roles VALUES (?, ?)", _role_rows(words))
         if affixes:
             for table, rows in _affix_rows(words, reader).items():
                 db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)", rows)
@@ -314,6 +334,13 @@ def _affix_rows(words: list[tuple[str, int, str]], reader: Reader) -> dict[str, 
         total = sum(counter.values())
         rows[table] = [row for char, n in counter.items() for row in _rows(char, math.log(n / total), reader)]
     return rows
+
+
+def _role_rows(words: list[tuple[str, int, str]]) -> Iterator[tuple[str, float]]:
+    for word, _freq, tag in words:
+        penalty = PHRASE_PENALTY_BY_TAG.get(tag)
+        if penalty:
+            yield word, penalty
 
 
 def _data_versions() -> str:

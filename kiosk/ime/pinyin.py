@@ -41,6 +41,7 @@ _SPELLINGS = {s: s for s in SYLLABLES} | ALIASES
 PREFIXES: frozenset[str] = frozenset(s[:i] for s in _SPELLINGS for i in range(1, len(s) + 1))
 MAX_SYLLABLE = max(len(s) for s in _SPELLINGS)
 INITIALS_2 = ("zh", "ch", "sh")
+VOWEL_INITIALS = frozenset("aeo")
 
 _KEEP = re.compile(r"[^a-z']")
 
@@ -143,6 +144,9 @@ def _pieces(chunk: str, p: int) -> list[tuple[int, str, bool]]:
     for partial in initials | {longest}:
         if partial not in _SPELLINGS and partial in PREFIXES:
             pieces.append((p + len(partial), partial, False))
+    # a, e and o are syllables and also the first letters of an, ai, er, ou…: the a of gaj is 安 (公安局).
+    if chunk[p] in VOWEL_INITIALS:
+        pieces.append((p + 1, chunk[p], False))
     return pieces
 
 

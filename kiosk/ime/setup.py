@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kiosk.environment import Env
+from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
 from kiosk.ime.lexicon import BuildReport, build_lexicon, is_current, read_meta, refresh_domain
 
@@ -59,4 +60,4 @@ def ensure_lexicon(env: Env, *, force: bool = False) -> BuildReport | None:
 def open_engine(env: Env) -> Engine:
     """The engine on this terminal's lexicon, building or refreshing it first when needed."""
     ensure_lexicon(env)
-    return Engine(env.ime_lexicon, use_fuzzy=env.config.ime_fuzzy)
+    return Engine(env.ime_lexicon, use_fuzzy=env.config.ime_fuzzy, phrases=phrases.load())

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.environment import Env
+from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
 from kiosk.ime.setup import ensure_lexicon
 
@@ -25,7 +26,8 @@ def built_lexicon(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine(built_lexicon) -> Engine:
-    return Engine(built_lexicon)
+    # As a terminal runs it (kiosk.ime.setup.open_engine): with the word model when it is installed.
+    return Engine(built_lexicon, phrases=phrases.load())
 
 
 @pytest.fixture

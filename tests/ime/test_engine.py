@@ -6,6 +6,7 @@ from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.documents import upsert_documents
 from kiosk.catalog.record import DocumentRecord
 from kiosk.environment import Env
+from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
 from kiosk.ime.lexicon import read_meta, refresh_domain
 from kiosk.ime.setup import catalog_fingerprint, ensure_lexicon
@@ -25,6 +26,25 @@ def test_full_initials_mixed_and_unfinished_pinyin_all_give_the_catalogs_term_fi
 def test_a_long_term_is_composed_from_words_when_no_single_word_covers_it(engine):
     assert texts(engine, "zuidishenghuobaozhang")[0] == "最低生活保障"
     assert "不动产登记" in texts(engine, "budongchandengji")[:3]
+
+
+@pytest.mark.parametrize(("typed", "term"), [("gaj", "公安局"), ("esf", "二手房"), ("ahs", "安徽省")])
+def test_a_e_and_o_are_initials_too_not_only_syllables(engine, typed, term):
+    assert texts(engine, typed)[0] == term
+
+
+def test_initials_are_read_one_letter_a_syllable_before_zh_ch_sh(engine):
+    assert "上海市" in texts(engine, "shs")[:3]  # s·h·s, not only 实施 read as sh·s
+
+
+def test_a_conjunction_does_not_begin_a_composed_term(engine):
+    assert not texts(engine, "sydj")[0].startswith("所以")  # 商业登记, 使用登记…, never 所以登记
+
+
+def test_words_that_go_together_win_a_composition_over_more_frequent_strangers(built_lexicon):
+    plain, with_model = Engine(built_lexicon), Engine(built_lexicon, phrases=phrases.load())
+    assert texts(plain, "ssfa")[0] == "实施法"  # 实施 + the more frequent 法: the fa read as a syllable
+    assert texts(with_model, "ssfa")[0] == "实施方案"
 
 
 def test_place_names_are_read_as_places_not_as_pypinyins_everyday_reading(engine):
