@@ -92,6 +92,11 @@ class Env:
         return self.home / "ime_lexicon.sqlite3"
 
     @property
+    def ime_history(self) -> Path:
+        """The terms residents chose in the search box, learned by the input method (kiosk.ime.history)."""
+        return self.home / "ime_history.sqlite3"
+
+    @property
     def log_dir(self) -> Path:
         return self.home / "logs"
 

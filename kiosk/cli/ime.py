@@ -83,3 +83,29 @@ def build_cmd(force: bool, as_json: bool) -> None:
             f"{'已建立' if d['built'] else '已是最新'}：{d['words']} 词条，目录词汇 {d['catalog_terms']} 条（{d['path']}）"
         ),
     )
+
+
+@ime_group.command("learned")
+@json_option
+def learned_cmd(as_json: bool) -> None:
+    """The terms this terminal's search box has learned, most chosen first."""
+    from kiosk.ime.history import ChoiceHistory
+
+    history = ChoiceHistory(get_env().ime_history)
+    data = {"terms": history.terms()}
+    history.close()
+    emit(
+        data, as_json, lambda d: "\n".join(f"{t['word']}  {t['pinyin']}  {t['count']}" for t in d["terms"]) or "（无）"
+    )
+
+
+@ime_group.command("forget")
+@json_option
+def forget_cmd(as_json: bool) -> None:
+    """Forget every learned term (the search box starts again from the lexicon alone)."""
+    from kiosk.ime.history import ChoiceHistory
+
+    history = ChoiceHistory(get_env().ime_history)
+    data = {"forgotten": history.forget()}
+    history.close()
+    emit(data, as_json, lambda d: f"已清除 {d['forgotten']} 个记忆词条")

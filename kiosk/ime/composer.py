@@ -14,9 +14,11 @@ MAX_TYPED = 60  # longer input is a stuck key or a game, not a search term
 
 
 class Composer:
-    def __init__(self, engine: Engine, page_size: int = 6) -> None:
+    def __init__(self, engine: Engine, page_size: int = 6, *, learn: bool = False) -> None:
         self.engine = engine
         self.page_size = page_size
+        # Only fields that ask for it teach the engine (the search box): never names or addresses.
+        self.learn = learn
         self.typed = ""  # cleaned letters (and apostrophes) typed since the last commit
         self.chosen: list[Candidate] = []  # words chosen for the first part of `typed`
         self.page = 0
@@ -82,6 +84,7 @@ class Composer:
             return None
         self.chosen.append(page[index])
         if not self.remaining.strip("'"):
+            self._remember(self.chosen)
             return self._finish("".join(c.text for c in self.chosen))
         self._refresh()
         return None
@@ -109,6 +112,16 @@ class Composer:
             self.page -= 1
 
     # -------------------------------------------------------------------------------------------------
+
+    def _remember(self, chosen: list[Candidate]) -> None:
+        """Teach the engine's history the term: each word chosen, and the whole when it took several."""
+        history = self.engine.history
+        if not self.learn or history is None:
+            return
+        for candidate in chosen:
+            history.learn(candidate.text, candidate.pinyin.split())
+        if len(chosen) > 1:
+            history.learn("".join(c.text for c in chosen), " ".join(c.pinyin for c in chosen).split())
 
     def _finish(self, text: str) -> str:
         self.typed, self.chosen, self.page, self._candidates = "", [], 0, []

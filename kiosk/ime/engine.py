@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.errors import StorageError
+from kiosk.ime.history import ChoiceHistory
 from kiosk.ime.lexicon import DOMAIN_SHARE, NAME_SHARE
 from kiosk.ime.phrases import PhraseModel
 from kiosk.ime.pinyin import INITIALS_2, Token, clean, fuzzy, matches, tokenize
@@ -65,7 +66,13 @@ class Engine:
     """Opens a built lexicon read-only; cheap to query from the UI thread (one look-up per new stretch)."""
 
     def __init__(
-        self, lexicon: Path, *, use_fuzzy: bool = False, cache_size: int = 4096, phrases: PhraseModel | None = None
+        self,
+        lexicon: Path,
+        *,
+        use_fuzzy: bool = False,
+        cache_size: int = 4096,
+        phrases: PhraseModel | None = None,
+        history: ChoiceHistory | None = None,
     ) -> None:
         if not lexicon.exists():
             raise StorageError("输入法词库尚未建立。", f"no input-method lexicon at {lexicon}")
@@ -77,6 +84,7 @@ class Engine:
         self.lexicon = lexicon
         self.use_fuzzy = use_fuzzy
         self.phrases = phrases  # how well neighbouring words go together, when the word model is installed
+        self.history = history  # what this terminal's residents chose before (kiosk.ime.history)
         self._cache: OrderedDict[tuple, list[_Hit]] = OrderedDict()
         self._cache_size = cache_size
         self._roles: dict[str, float] | None = None  # loaded on first use, not at start
@@ -131,7 +139,11 @@ class Engine:
                         found[hit.word] = Candidate(hit.word, hit.pinyin, stop, hit.score)
 
         whole: dict[str, Candidate] = dict(spans.get((0, end), {}))
-        for candidate in self._compose(affixed, end) + self._names(following, after, end):
+        learned = self._learned(following, after)
+        for candidate in self._compose(affixed, end) + self._names(following, after, end) + learned:
+            if candidate.consumed != end:
+                spans.setdefault((0, candidate.consumed), {})[candidate.text] = candidate
+                continue
             known = whole.get(candidate.text)
             if known is None or candidate.score > known.score:
                 whole[candidate.text] = candidate
@@ -189,6 +201,27 @@ class Engine:
             for score, words in paths.get(end, [])
             if len(words) > 1
         ]
+
+    def _learned(self, following: dict[int, list[Token]], after) -> list[Candidate]:
+        """Terms chosen before on this terminal that the input, or its first part, can spell."""
+        history = self.history
+        if history is None or not len(history):
+            return []
+        found = []
+        # Walk runs of tokens from the start while some learned term's initials begin with theirs.
+        stack = [((t,), _initial(t)) for t in following.get(0, [])]
+        while stack:
+            path, abbr = stack.pop()
+            if not history.has_prefix(abbr):
+                continue
+            for term in history.matching(abbr):
+                if all(
+                    matches(syllable, token, self.use_fuzzy)
+                    for syllable, token in zip(term.syllables, path, strict=True)
+                ):
+                    found.append(Candidate(term.word, " ".join(term.syllables), after(path[-1]), term.score))
+            stack.extend(((*path, t), abbr + _initial(t)) for t in following.get(after(path[-1]), []))
+        return found
 
     def _bond(self, first: str, second: str) -> float:
         # Only between words: a lone character's strong ties (的, 是) would let fragments outrank words.

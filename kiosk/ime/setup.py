@@ -10,6 +10,7 @@ from pathlib import Path
 from kiosk.environment import Env
 from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
+from kiosk.ime.history import ChoiceHistory
 from kiosk.ime.lexicon import BuildReport, build_lexicon, is_current, read_meta, refresh_domain
 
 log = logging.getLogger(__name__)
@@ -60,4 +61,9 @@ def ensure_lexicon(env: Env, *, force: bool = False) -> BuildReport | None:
 def open_engine(env: Env) -> Engine:
     """The engine on this terminal's lexicon, building or refreshing it first when needed."""
     ensure_lexicon(env)
-    return Engine(env.ime_lexicon, use_fuzzy=env.config.ime_fuzzy, phrases=phrases.load())
+    return Engine(
+        env.ime_lexicon,
+        use_fuzzy=env.config.ime_fuzzy,
+        phrases=phrases.load(),
+        history=ChoiceHistory(env.ime_history),
+    )

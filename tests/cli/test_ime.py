@@ -43,3 +43,13 @@ def test_ime_build_reports_a_current_lexicon(cli):
 def test_ime_help_names_both_uses(cli):
     out = cli("ime", "--help").stdout
     assert "PINYIN [--json] [--limit N]" in out and "handwriting" in out
+
+
+def test_ime_learned_lists_and_forget_clears_what_the_search_box_learned(cli, home):
+    from kiosk.environment import Env
+    from kiosk.ime.history import ChoiceHistory
+
+    ChoiceHistory(Env.load(home, environ={}).ime_history).learn("低保", ["di", "bao"])
+    assert cli.json("ime", "learned")["terms"] == [{"word": "低保", "pinyin": "di bao", "count": 1.0}]
+    assert cli.json("ime", "forget") == {"forgotten": 1}
+    assert cli.json("ime", "learned")["terms"] == []

@@ -77,6 +77,7 @@ def keyboard_types_initials_into_the_search_box(app, results):
     yield 0.2
     results["search"] = search.text
     results["titles"] = [row["title"] for row in home.ids.documents.data]
+    results["learned"] = [t["word"] for t in app.ime_engine.history.terms()]
     # Backspace edits the pinyin first, then (with nothing composed) the characters in the field.
     _type(keyboard, "zhengw")
     touch(keyboard.ids.backspace_key)

@@ -27,6 +27,7 @@ def test_typing_zwgk_and_choosing_the_first_candidate_puts_the_term_in_the_searc
     assert r["candidates"][0] == "政务公开"
     assert r["search"] == "政务公开"
     assert r["titles"] and all("政务公开" in title for title in r["titles"])
+    assert r["learned"] == ["政务公开"]  # the search box teaches the input method its terms
     assert r["after_backspace"] == ["zheng", "政务公开"]  # the pinyin lost a letter, the field nothing
     assert r["after_more_backspaces"] == ["", "政务公"]
     assert r["long_candidates"][0] == "公开工作"

@@ -30,7 +30,7 @@ class HomeScreen(Screen):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.ids.keyboard.attach(self.ids.search)
+        self.ids.keyboard.attach(self.ids.search, learn=True)
 
     def on_pre_enter(self, *args) -> None:
         self.refresh()

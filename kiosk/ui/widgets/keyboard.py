@@ -83,6 +83,7 @@ class ImeKeyboard(BoxLayout):
     target = ObjectProperty(None, allownone=True)
     mode = StringProperty("pinyin")
     id_number = BooleanProperty(False)
+    learn = BooleanProperty(False)  # the field in use teaches the input method its terms
     shown = BooleanProperty(False)
     preedit_text = StringProperty("")
     status = StringProperty("")
@@ -111,16 +112,22 @@ class ImeKeyboard(BoxLayout):
 
     # --- attaching ---------------------------------------------------------------------------------
 
-    def attach(self, field, *, id_number: bool = False) -> None:
-        """Serve `field`: when it is touched, the keyboard opens in the right mode for it."""
+    def attach(self, field, *, id_number: bool = False, learn: bool = False) -> None:
+        """Serve `field`: when it is touched, the keyboard opens in the right mode for it. `learn` lets
+        the input method remember the terms chosen there (the search box; never personal fields)."""
         field.keyboard_mode = "managed"  # never Kivy's own keyboard
         field.unfocus_on_touch = False  # touching our keys must not take the cursor away
-        field.bind(focus=lambda instance, focused: focused and self.open_for(instance, id_number=id_number))
+        field.bind(
+            focus=lambda instance, focused: focused and self.open_for(instance, id_number=id_number, learn=learn)
+        )
 
-    def open_for(self, field, *, id_number: bool = False) -> None:
+    def open_for(self, field, *, id_number: bool = False, learn: bool = False) -> None:
         self.finish_composition()
         self.target = field
         self.id_number = id_number
+        self.learn = learn
+        if self.composer is not None:
+            self.composer.learn = learn
         self.mode = "symbols" if id_number else ("pinyin" if self.mode == "symbols" else self.mode)
         self.shown = True
         self._layout_keys()
@@ -187,7 +194,7 @@ class ImeKeyboard(BoxLayout):
     # --- internals ---------------------------------------------------------------------------------
 
     def on_engine(self, _instance, engine) -> None:
-        self.composer = Composer(engine, PAGE_SIZE) if engine is not None else None
+        self.composer = Composer(engine, PAGE_SIZE, learn=self.learn) if engine is not None else None
         self.status = "" if engine is not None else "输入法准备中…"
         self._refresh()
 
