@@ -137,6 +137,7 @@ def measure(config: str, path: Path) -> dict:
         result[mode] = {
             "top1": _share(ranks, 1),
             "top3": _share(ranks, 3),
+            "top6": _share(ranks, 6),  # the keyboard's first page of candidates: one tap
             "by_kind_top3": {kind: _share(rs, 3) for kind, rs in by_kind.items()},
         }
     result["keystroke_ms"] = {
@@ -250,6 +251,9 @@ def _report(rows: list[dict], count: int, show_misses: bool) -> None:
             for k in kinds
         ]
         print(f"  {r['config']:10} " + "  ".join(parts))
+    print("\nfirst page of the candidate bar (top-6 %, full / initials / typing):")
+    for r in rows:
+        print(f"  {r['config']:10} " + " / ".join(f"{r[m].get('top6', 0):.1f}" for m in ("full", "initials", "typing")))
     print("\nratios against the baseline (top-3 full, initials; p95 latency):")
     for r in rows[1:]:
         print(
