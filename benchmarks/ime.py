@@ -13,6 +13,9 @@ Side by side in one run, each measured in a fresh process (so RSS is the engine'
   catalog    + the vocabulary of the catalog in --catalog-home, if given
   librime    librime through its C API (Debian librime1 + luna-pinyin data), with --librime
 
+"in_catalog" is the share among the listed terms that the largest catalog's vocabulary holds (the
+same subset for every engine): what a resident looks for in a terminal's own catalog.
+
 Inputs per term of benchmarks/ime_terms.tsv: full pinyin without separators, initials, and typing
 (the last syllable cut to two letters). Latency: every prefix of the full pinyin typed one key at a
 time, the engine's cache cleared per term. The machine is shared with other work while measuring.
@@ -96,7 +99,19 @@ def rss_mb() -> float:
     return 0.0
 
 
-def measure(config: str, path: Path) -> dict:
+def catalog_terms(lexicon: Path) -> list[str]:
+    """The listed terms that are in the catalog vocabulary of a built lexicon (its domain table)."""
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{lexicon}?mode=ro", uri=True)
+    try:
+        known = {word for (word,) in db.execute("SELECT DISTINCT word FROM domain")}
+    finally:
+        db.close()
+    return [word for word, _syllables, _kind in load_terms() if word in known]
+
+
+def measure(config: str, path: Path, in_catalog: set[str] | None = None) -> dict:
     """Accuracy and per-keystroke latency of one engine; runs in its own process."""
     before = rss_mb()
     if config == "librime":
@@ -117,6 +132,8 @@ def measure(config: str, path: Path) -> dict:
             found = [c.text for c in engine.candidates(text, TOP_N)]
             rank = found.index(word) if word in found else TOP_N
             hits.setdefault(mode, {}).setdefault(kind, []).append(rank)
+            if in_catalog is not None and word in in_catalog:
+                hits.setdefault(mode, {}).setdefault("in_catalog", []).append(rank)
             if rank >= 3:
                 misses.setdefault(mode, []).append(f"{word}:{text}→{'/'.join(found[:3])}")
     latencies = []
@@ -133,7 +150,7 @@ def measure(config: str, path: Path) -> dict:
     cpu.sort()
     result: dict = {"config": config, "rss_delta_mb": round(rss_mb() - before, 1)}
     for mode, by_kind in hits.items():
-        ranks = [r for rs in by_kind.values() for r in rs]
+        ranks = [r for kind, rs in by_kind.items() if kind != "in_catalog" for r in rs]
         result[mode] = {
             "top1": _share(ranks, 1),
             "top3": _share(ranks, 3),
@@ -191,7 +208,9 @@ def main() -> None:
         if kind == "build":
             data = build(config, args.path, args.catalog_home, args.corpus_docs)
         else:
-            data = measure(config, args.path)
+            subset = args.workdir / "catalog_terms.json" if args.workdir else None
+            in_catalog = set(json.loads(subset.read_text(encoding="utf-8"))) if subset and subset.exists() else None
+            data = measure(config, args.path, in_catalog)
         print(json.dumps(data, ensure_ascii=False))
         return
 
@@ -202,29 +221,38 @@ def main() -> None:
     configs += ["catalog"] if args.catalog_home else []
     extra = ["--corpus-docs", str(args.corpus_docs)]
     extra += ["--catalog-home", str(args.catalog_home)] if args.catalog_home else []
-    rows = []
+    built_by = {}
     for config in configs:
         path = workdir / f"{config}.sqlite3"
         built_file = workdir / f"{config}.build.json"
         if args.reuse and path.exists() and built_file.exists():
-            built = json.loads(built_file.read_text(encoding="utf-8"))
+            built_by[config] = json.loads(built_file.read_text(encoding="utf-8"))
         else:
-            built = _child("--step", "build", config, "--path", str(path), *extra)
-            built_file.write_text(json.dumps(built), encoding="utf-8")
-        measured = _child("--step", "measure", config, "--path", str(path))
-        rows.append(measured | {"build": built, "file_mb": round(path.stat().st_size / 1e6, 1)})
+            built_by[config] = _child("--step", "build", config, "--path", str(path), *extra)
+            built_file.write_text(json.dumps(built_by[config]), encoding="utf-8")
+        print(f"built {config}", file=sys.stderr)
+    # One subset for every engine: the listed terms a synced catalog (the largest one built) knows.
+    known = catalog_terms(workdir / f"{configs[-1]}.sqlite3")
+    (workdir / "catalog_terms.json").write_text(json.dumps(known, ensure_ascii=False), encoding="utf-8")
+    step = ["--workdir", str(workdir)]
+    rows = []
+    for config in configs:
+        path = workdir / f"{config}.sqlite3"
+        measured = _child("--step", "measure", config, "--path", str(path), *step)
+        rows.append(measured | {"build": built_by[config], "file_mb": round(path.stat().st_size / 1e6, 1)})
         print(f"measured {config}", file=sys.stderr)
     if args.librime:
         from benchmarks.rime import prepare_rime
 
         rime_dir = prepare_rime(workdir / "rime")
-        rows.append(_child("--step", "measure", "librime", "--path", str(rime_dir)) | {"build": {}, "file_mb": None})
-    _report(rows, len(load_terms()), args.show_misses)
+        measured = _child("--step", "measure", "librime", "--path", str(rime_dir), *step)
+        rows.append(measured | {"build": {}, "file_mb": None})
+    _report(rows, len(load_terms()), args.show_misses, len(known))
     (workdir / "ime-results.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\nfull results: {workdir / 'ime-results.json'}")
 
 
-def _report(rows: list[dict], count: int, show_misses: bool) -> None:
+def _report(rows: list[dict], count: int, show_misses: bool, in_catalog: int) -> None:
     print(f"{count} terms (benchmarks/ime_terms.tsv), top-1 / top-3 % among {TOP_N} candidates")
     loads = ", ".join(f"{r['config']} {r['keystroke_ms']['load_average']}" for r in rows)
     print(f"load average while measuring (2 cores, shared with other work): {loads}")
@@ -243,7 +271,10 @@ def _report(rows: list[dict], count: int, show_misses: bool) -> None:
             f"{r['rss_delta_mb']:7.1f} {r['file_mb'] if r['file_mb'] is not None else '—'!s:>7}"
         )
     base = rows[0]
-    print("\nby kind, top-3 % (full / initials / typing):")
+    print(
+        f"\nby kind, top-3 % (full / initials / typing); in_catalog: the {in_catalog} listed terms that the"
+        " largest catalog's vocabulary holds, whatever their kind:"
+    )
     for r in rows:
         kinds = r["full"]["by_kind_top3"].keys()
         parts = [
