@@ -246,6 +246,8 @@ def _errors(screen):
 def application_submitted_read_aloud_printed_and_looked_up(app, results):
     """One resident's whole visit: the form step by step, the receipt, 朗读, 打印回执, 查询申请, then
     the screen left alone until it resets."""
+    from kivy.core.window import Window
+
     from kiosk.speech import Speaker
     from tests.applications.samples import HAICHENG_1985
 
@@ -272,16 +274,22 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
     _choose(form.blocks["id_type"], "resident_id")
     yield 0.1
     yield from _touch_field(form, "id_number")
+    Window.screenshot(name=str(app.env.home / "apply-identity.png"))
     results["id_pad"] = [keyboard.shown, keyboard.id_number, sorted(keyboard.key_widgets)]
     wrong = HAICHENG_1985[:-1] + ("1" if HAICHENG_1985[-1] != "1" else "2")
     _type(keyboard, wrong)
     results["typed_wrong"] = form.blocks["id_number"].ids.input.text
+    touch(keyboard.ids.enter_key)
+    yield 0.1
     touch(form.ids.next_button)
     yield 0.1
     results["bad_id"] = [form.form.step, _errors(form), form.notice]
     form.blocks["id_number"].ids.input.text = ""
     yield from _touch_field(form, "id_number")
     _type(keyboard, HAICHENG_1985)
+    results["nav_while_typing"] = form.ids.next_button.parent.height
+    touch(keyboard.ids.enter_key)  # 确定: the keyboard folds, 上一步 / 下一步 come back
+    yield 0.1
     touch(form.ids.next_button)
     yield 0.1
 
@@ -344,6 +352,7 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
 
     rows = [w for w in form.ids.fields.children if isinstance(w, ReviewRow)][::-1]
     results["review"] = [form.form.step, {r.label_text: r.value_text for r in rows}]
+    Window.screenshot(name=str(app.env.home / "apply-review.png"))
     touch(form.ids.next_button)
     yield 0.1
     results["consent_page"] = [form.form.step, form.next_label]
@@ -365,6 +374,7 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
         "form_cleared": form.form is None and not form.ids.fields.children,
     }
     results["button_before"] = receipt.ids.read_aloud.text
+    Window.screenshot(name=str(app.env.home / "receipt.png"))
     touch(receipt.ids.read_aloud)
     yield 0.05
     results["reading"] = [receipt.reading, app.speaker.speaking, receipt.ids.read_aloud.text]
@@ -397,6 +407,7 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
     touch(lookup.ids.lookup_button)
     yield 0.1
     results["typo"] = [app.root.current, lookup.message]
+    Window.screenshot(name=str(app.env.home / "lookup.png"))
     lookup.ids.tracking.text = ""
     _type(lookup_keyboard, tracking)
     touch(lookup.ids.lookup_button)
@@ -421,6 +432,13 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
     touch(home.ids.apply_button)
     yield 0.2
     _choose(form.blocks["applicant_type"], "organization")
+    touch(form.ids.next_button)
+    yield 0.1
+    results["organization"] = [
+        sorted(form.blocks),
+        form.blocks["name"].label_text,
+        [(b.value, b.state) for b in form.blocks["id_type"].ids.choices.children],
+    ]
     touch(form.ids.cancel_button)
     yield 0.1
     results["cancel_once"] = [app.root.current, form.ids.cancel_button.text]

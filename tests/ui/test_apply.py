@@ -46,6 +46,7 @@ def test_the_id_number_is_typed_on_the_digit_pad_and_a_wrong_check_digit_does_no
     assert step == "identity"
     assert "校验" in errors["id_number"] and errors["id_number"].startswith("证件号码：")
     assert notice == "请按提示修改后继续。"
+    assert r["nav_while_typing"] == 0  # 上一步 / 下一步 fold away while the pad is up
     assert r["contact"][0] == "contact"
 
 
@@ -122,6 +123,13 @@ def test_lookup_explains_a_wrong_check_digit_and_finds_the_right_number(visit):
     assert r["lookup_pad"] == [True, True]
     assert r["typo"] == ["lookup", "查询号有误：可能有一位数字输错或相邻两位颠倒，请对照回执重新输入。"]
     assert r["looked_up"] == ["receipt", r["receipt"]["tracking"], "已提交，正在发送至受理机关", "申请查询结果"]
+
+
+def test_an_organization_names_a_contact_person_and_identifies_by_its_credit_code(visit):
+    fields, name_label, id_types = visit["results"]["organization"]
+    assert fields == ["contact_person", "id_number", "id_type", "name"]
+    assert name_label == "单位名称"
+    assert id_types == [["uscc", "down"]]
 
 
 def test_an_idle_screen_and_a_confirmed_cancel_clear_the_form(visit):
