@@ -142,9 +142,8 @@ class KioskApp(App):
     def reset_session(self) -> None:
         """Nobody touched the screen for `idle_reset_seconds`: the next person starts at home, with
         nothing the last one typed or looked up left on any screen."""
-        if self.root is None:
-            return
-        self.speaker.stop()
+        if self.root is None or self.speaker.speaking:
+            return  # someone listening to 朗读 is not touching the screen, yet is still there
         for screen in self.root.screens:
             clear = getattr(screen, "clear_personal_data", None)
             if clear is not None:

@@ -49,6 +49,10 @@ class LookupScreen(Screen):
     def on_pre_enter(self, *args) -> None:
         self.clear_personal_data()
 
+    def on_enter(self, *args) -> None:
+        # The digit pad opens at once: the only thing to do here is type the number.
+        self.ids.tracking.focus = True
+
     def on_leave(self, *args) -> None:
         self.ids.keyboard.hide()
 
