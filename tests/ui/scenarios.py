@@ -389,6 +389,21 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
         if not receipt.printing:
             break
     results["printed"] = receipt.message
+    # A printer that cannot take the job: the resident reads why, in Chinese, and the screen stays.
+    import dataclasses
+
+    config = app.env.config
+    blocked = app.env.home / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    values = {**config.values, "printer_receipts": f"folder:{blocked / 'receipts'}"}
+    app.env.config = dataclasses.replace(config, values=values)
+    touch(receipt.ids.print_button)
+    for _ in range(100):
+        yield 0.1
+        if not receipt.printing:
+            break
+    results["print_failed"] = [app.root.current, receipt.message, receipt.ids.print_button.disabled]
+    app.env.config = config
     touch(receipt.ids.done_button)
     yield 0.2
     results["after_done"] = [app.root.current, receipt.tracking_text]
@@ -421,9 +436,10 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
     touch(form.ids.next_button)
     yield 0.1
     form.blocks["name"].ids.input.text = "李四"
+    home.ids.search.text = "住房"
     app.idle.timeout = 0.5
     yield 2.0
-    results["idle"] = [app.root.current, form.form is None, len(form.ids.fields.children)]
+    results["idle"] = [app.root.current, form.form is None, len(form.ids.fields.children), home.ids.search.text]
     app.idle.timeout = 3600
 
     # 取消 asks once, then clears.

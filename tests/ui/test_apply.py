@@ -34,7 +34,7 @@ def visit(tmp_path_factory, built_lexicon):  # noqa: F811
 def test_the_home_buttons_open_a_form_at_its_first_step(visit):
     r = visit["results"]
     assert r["opened"] == ["apply", "申请人类型", "第 1 步 / 共 8 步", True]  # 上一步 disabled on step 1
-    assert r["unchosen"] == ["applicant_type", {"applicant_type": "申请人类型：必填，请填写。"}]
+    assert r["unchosen"] == ["applicant_type", {"applicant_type": "申请人类型：请点选一项。"}]
     assert r["identity"] == ["identity", "第 2 步 / 共 8 步", ["id_number", "id_type", "name"]]
 
 
@@ -118,6 +118,12 @@ def test_print_receipt_writes_a_pdf_with_the_tracking_number(visit):
     assert r["after_done"] == ["home", ""]
 
 
+def test_a_printer_that_cannot_take_the_receipt_says_so_in_chinese(visit):
+    current, message, disabled = visit["results"]["print_failed"]
+    assert current == "receipt" and not disabled
+    assert message == "无法保存打印文件，请联系工作人员。"
+
+
 def test_lookup_explains_a_wrong_check_digit_and_finds_the_right_number(visit):
     r = visit["results"]
     assert r["lookup_pad"] == [True, True]
@@ -134,6 +140,6 @@ def test_an_organization_names_a_contact_person_and_identifies_by_its_credit_cod
 
 def test_an_idle_screen_and_a_confirmed_cancel_clear_the_form(visit):
     r = visit["results"]
-    assert r["idle"] == ["home", True, 0]
+    assert r["idle"] == ["home", True, 0, ""]  # the home search words go too
     assert r["cancel_once"] == ["apply", "再点一次放弃申请"]
     assert r["cancel_twice"] == ["home", True]

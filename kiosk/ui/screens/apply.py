@@ -301,7 +301,7 @@ class ApplyScreen(Screen):
             self.ids.keyboard.attach(field_input, id_number=id_pad)
             mode = KEYBOARD_MODE.get(field)
             field_input.bind(focus=lambda widget, focused, m=mode: focused and self._focused(widget, m))
-        block.error_text = error.message_zh if error else ""
+        block.error_text = _shown_error(error, form.label(field), isinstance(block, FormChoiceField))
         block.bind(on_value=lambda b, value: self.set_value(b.field, value))
         self.blocks[field] = block
         return block
@@ -347,6 +347,15 @@ class ApplyScreen(Screen):
         for match in self.form.matches:
             meta = "  ·  ".join(p for p in (match.get("doc_number"), match.get("issuer"), match.get("issued")) if p)
             box.add_widget(MatchRow(doc_id=match["id"], title=match["title"], meta=meta))
+
+
+def _shown_error(error, label: str, is_choice: bool) -> str:
+    """The form's message, except that a choice nobody made asks to choose rather than to type."""
+    if error is None:
+        return ""
+    if is_choice and error.code == "required":
+        return f"{label}：请点选一项。"
+    return error.message_zh
 
 
 class NoteLabel(Label):
