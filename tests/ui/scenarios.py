@@ -307,7 +307,8 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
     from kiosk.ui.screens.apply import MatchRow
 
     matches = [w for w in form.ids.fields.children if isinstance(w, MatchRow)]
-    results["matches"] = [form.showing_matches, form.step_title, [m.title for m in matches]]
+    results["matches"] = [form.showing_matches, form.step_title, [m.title for m in matches], form.progress_text]
+    Window.screenshot(name=str(app.env.home / "apply-matches.png"))
     # A found document opens in the reader, whose 返回 comes back to the form.
     touch(matches[0])
     yield 0.3
@@ -359,6 +360,7 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
     touch(form.ids.next_button)  # 提交 without the consent
     yield 0.1
     results["no_consent"] = [form.form.step, form.notice, app.root.current]
+    Window.screenshot(name=str(app.env.home / "apply-consent.png"))
     touch(form.blocks["consent"])
     yield 0.1
     touch(form.ids.next_button)

@@ -52,8 +52,8 @@ def test_the_id_number_is_typed_on_the_digit_pad_and_a_wrong_check_digit_does_no
 
 def test_the_precheck_offers_the_disclosed_document_and_the_reader_returns_to_the_form(visit):
     r = visit["results"]
-    showing, title, matches = r["matches"]
-    assert showing and title == "这些文件可能已经公开"
+    showing, title, matches, progress = r["matches"]
+    assert showing and title == "这些文件可能已经公开" and progress == "第 4 步 / 共 8 步"
     assert matches and "政务公开" in matches[0]
     assert r["reader"] == ["reader", matches[0]]
     assert r["back_from_reader"] == ["apply", True]

@@ -259,7 +259,9 @@ class ApplyScreen(Screen):
         self.blocks = {}
         if form is None:
             return
-        shown = SHOWN_STEPS.index(form.step) + 1 if form.step in SHOWN_STEPS else len(SHOWN_STEPS)
+        # The matches belong to the information step (the form has already moved past it).
+        step = "information" if self.showing_matches else form.step
+        shown = SHOWN_STEPS.index(step) + 1 if step in SHOWN_STEPS else len(SHOWN_STEPS)
         self.progress_text = f"第 {shown} 步 / 共 {len(SHOWN_STEPS)} 步"
         self.at_start = form.index == 0 and not self.showing_matches
         self.next_label = "提交申请" if form.step == "consent" and not self.showing_matches else "下一步"
@@ -334,8 +336,10 @@ class ApplyScreen(Screen):
         block.bind(state=lambda b, state: self.set_value("consent", state == "down"))
         box.add_widget(block)
         error = self.form.error_for("consent")
-        if error:
-            box.add_widget(NoteLabel(text=error.message_zh, warning=True))
+        block.error_text = error.message_zh if error else ""
+        note = NoteLabel(text=block.error_text, warning=True)
+        block.bind(error_text=note.setter("text"))  # touching the toggle clears the warning
+        box.add_widget(note)
         self.blocks["consent"] = block
 
     def _draw_matches(self, box) -> None:
