@@ -313,7 +313,11 @@ class ApplyScreen(Screen):
         if mode is not None:
             Clock.schedule_once(lambda _dt: keyboard.set_mode(mode))
         # Once the keyboard has taken its place the field may be under it: bring it into view.
-        Clock.schedule_once(lambda _dt: widget.parent and self.ids.scroll.scroll_to(widget.parent), 0.1)
+        Clock.schedule_once(lambda _dt: self._into_view(widget.parent), 0.1)
+
+    def _into_view(self, block) -> None:
+        if block is not None and block.parent is self.ids.fields:  # not redrawn away meanwhile
+            self.ids.scroll.scroll_to(block, animate=False)
 
     def _choices(self, field: str) -> list[tuple[str, str]]:
         if field == "applicant_type":
