@@ -301,7 +301,8 @@ class ApplyScreen(Screen):
             field_input.text = str(form.values.get(field, "") or "")
             id_pad = field == "id_number" and form.values.get("id_type", "resident_id") == "resident_id"
             self.ids.keyboard.attach(field_input, id_number=id_pad)
-            mode = KEYBOARD_MODE.get(field)
+            # Passports, permits and credit codes mix letters and digits: Latin letters first.
+            mode = "latin" if field == "id_number" and not id_pad else KEYBOARD_MODE.get(field)
             field_input.bind(focus=lambda widget, focused, m=mode: focused and self._focused(widget, m))
         block.error_text = _shown_error(error, form.label(field), isinstance(block, FormChoiceField))
         block.bind(on_value=lambda b, value: self.set_value(b.field, value))
