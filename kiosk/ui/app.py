@@ -21,6 +21,7 @@ from kiosk.environment import Env  # noqa: E402
 from kiosk.errors import KioskError  # noqa: E402
 from kiosk.speech import Speaker  # noqa: E402
 from kiosk.ui.fonts import register_cjk_font  # noqa: E402
+from kiosk.ui.idle import IdleReset  # noqa: E402
 from kiosk.ui.theme import theme  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,13 @@ class KioskApp(App):
         self.sync_scheduler = None
         self.outbox_worker = None
         self.last_sync_outcome = None  # for the freshness line and the clerk's staff page
+        self.idle = IdleReset(env.config.idle_reset_seconds, self.reset_session)
 
     def build(self) -> ScreenManager:
+        from kiosk.ui.screens.apply import ApplyScreen
         from kiosk.ui.screens.home import HomeScreen
         from kiosk.ui.screens.reader import ReaderScreen
+        from kiosk.ui.screens.receipt import LookupScreen, ReceiptScreen
 
         register_cjk_font()
         theme.set_elderly(self.env.config.elderly_mode)
@@ -53,11 +57,18 @@ class KioskApp(App):
         manager = ScreenManager(transition=NoTransition())
         manager.add_widget(HomeScreen(name="home"))
         manager.add_widget(ReaderScreen(name="reader"))
+        manager.add_widget(ApplyScreen(name="apply"))
+        manager.add_widget(LookupScreen(name="lookup"))
+        manager.add_widget(ReceiptScreen(name="receipt"))
         return manager
 
     def on_start(self) -> None:
         threading.Thread(target=self._load_input_method, name="ime-loader", daemon=True).start()
         self._start_background_work()
+        from kivy.core.window import Window
+
+        Window.bind(on_touch_down=self.idle.touched, on_key_down=self.idle.touched)
+        Clock.schedule_interval(self.idle.check, 1.0)
 
     def on_stop(self) -> None:
         self.speaker.stop()
@@ -109,12 +120,37 @@ class KioskApp(App):
         self.ime_engine = engine
         self.ime_recognizer = recognizer
 
-    def open_document(self, doc_id: str) -> None:
-        self.root.get_screen("reader").show(doc_id)
+    def open_document(self, doc_id: str, back_to: str = "home") -> None:
+        self.root.get_screen("reader").show(doc_id, back_to=back_to)
         self.root.current = "reader"
 
     def go_home(self) -> None:
         self.root.current = "home"
+
+    def start_application(self) -> None:
+        """申请公开 on the home screen: always a fresh, empty form."""
+        self.root.get_screen("apply").start()
+        self.root.current = "apply"
+
+    def open_lookup(self) -> None:
+        self.root.current = "lookup"
+
+    def show_receipt(self, data: dict, *, submitted: bool = False) -> None:
+        self.root.get_screen("receipt").show(data, submitted=submitted)
+        self.root.current = "receipt"
+
+    def reset_session(self) -> None:
+        """Nobody touched the screen for `idle_reset_seconds`: the next person starts at home, with
+        nothing the last one typed or looked up left on any screen."""
+        if self.root is None or self.speaker.speaking:
+            return  # someone listening to 朗读 is not touching the screen, yet is still there
+        for screen in self.root.screens:
+            clear = getattr(screen, "clear_personal_data", None)
+            if clear is not None:
+                clear()
+        if self.root.current != "home":
+            log.info("idle for %s s on %s: back to the home screen", self.idle.timeout, self.root.current)
+            self.root.current = "home"
 
 
 def run_app(env: Env, fullscreen: bool | None = None) -> None:

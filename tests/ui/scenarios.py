@@ -223,3 +223,242 @@ def background_sync_refreshes_home_and_reader_survives_withdrawal(app, results):
     yield 0.5
     results["after"] = home.summary
     results["titles"] = [row["title"] for row in home.ids.documents.data]
+
+
+# --- the application form and the receipt --------------------------------------------------------
+
+
+def _choose(block, value):
+    touch(next(b for b in block.ids.choices.children if b.value == value))
+
+
+def _touch_field(screen, field):
+    """Scroll the field into view (as a finger would) and touch it."""
+    screen.ids.scroll.scroll_to(screen.blocks[field], animate=False)
+    yield 0.1
+    touch(screen.blocks[field].ids.input)
+    yield 0.2
+
+
+def _errors(screen):
+    return {field: block.error_text for field, block in screen.blocks.items() if getattr(block, "error_text", "")}
+
+
+def application_submitted_read_aloud_printed_and_looked_up(app, results):
+    """One resident's whole visit: the form step by step, the receipt, 朗读, 打印回执, 查询申请, then
+    the screen left alone until it resets."""
+    from kivy.core.window import Window
+
+    from kiosk.speech import Speaker
+    from tests.applications.samples import HAICHENG_1985
+
+    yield 0.5
+    app.speaker = Speaker(wav_path=app.env.home / "speech.wav")  # CI has no sound card
+    home = app.root.get_screen("home")
+    touch(home.ids.apply_button)
+    yield 0.2
+    form = app.root.get_screen("apply")
+    keyboard = form.ids.keyboard
+    results["opened"] = [app.root.current, form.step_title, form.progress_text, form.ids.back_button.disabled]
+
+    # Step 1: nothing chosen yet.
+    touch(form.ids.next_button)
+    yield 0.1
+    results["unchosen"] = [form.form.step, _errors(form)]
+    _choose(form.blocks["applicant_type"], "person")
+    touch(form.ids.next_button)
+    yield 0.1
+
+    # Step 2: the ID number typed on the digit pad; first with a wrong check digit.
+    results["identity"] = [form.form.step, form.progress_text, sorted(form.blocks)]
+    form.blocks["name"].ids.input.text = "张三"
+    _choose(form.blocks["id_type"], "resident_id")
+    yield 0.1
+    yield from _touch_field(form, "id_number")
+    Window.screenshot(name=str(app.env.home / "apply-identity.png"))
+    results["id_pad"] = [keyboard.shown, keyboard.id_number, sorted(keyboard.key_widgets)]
+    wrong = HAICHENG_1985[:-1] + ("1" if HAICHENG_1985[-1] != "1" else "2")
+    _type(keyboard, wrong)
+    results["typed_wrong"] = form.blocks["id_number"].ids.input.text
+    touch(keyboard.ids.enter_key)
+    yield 0.1
+    touch(form.ids.next_button)
+    yield 0.1
+    results["bad_id"] = [form.form.step, _errors(form), form.notice]
+    form.blocks["id_number"].ids.input.text = ""
+    yield from _touch_field(form, "id_number")
+    _type(keyboard, HAICHENG_1985)
+    results["nav_while_typing"] = form.ids.next_button.parent.height
+    touch(keyboard.ids.enter_key)  # 确定: the keyboard folds, 上一步 / 下一步 come back
+    yield 0.1
+    touch(form.ids.next_button)
+    yield 0.1
+
+    # Step 3 to 5, typed through the widgets' text.
+    results["contact"] = [form.form.step, sorted(form.blocks)]
+    form.blocks["phone"].ids.input.text = "13812345678"
+    form.blocks["address"].ids.input.text = "辽宁省海城市海州管理区中街1号"
+    touch(form.ids.next_button)
+    yield 0.1
+    results["information"] = form.form.step
+    form.blocks["description"].ids.input.text = "海城市2019年政务公开工作要点全文"
+    form.blocks["doc_number"].ids.input.text = "海政办发〔2019〕23号"
+    touch(form.ids.next_button)
+    yield 0.2
+    from kiosk.ui.screens.apply import MatchRow
+
+    matches = [w for w in form.ids.fields.children if isinstance(w, MatchRow)]
+    results["matches"] = [form.showing_matches, form.step_title, [m.title for m in matches], form.progress_text]
+    Window.screenshot(name=str(app.env.home / "apply-matches.png"))
+    # A found document opens in the reader, whose 返回 comes back to the form.
+    touch(matches[0])
+    yield 0.3
+    results["reader"] = [app.root.current, app.root.get_screen("reader").title_text]
+    touch(app.root.get_screen("reader").ids.back_button)
+    yield 0.2
+    results["back_from_reader"] = [app.root.current, form.showing_matches]
+    # Back from the matches: the information step with what was typed.
+    touch(form.ids.back_button)
+    yield 0.1
+    results["back_keeps"] = [
+        form.form.step,
+        form.blocks["description"].ids.input.text,
+        form.blocks["doc_number"].ids.input.text,
+    ]
+    touch(form.ids.back_button)
+    yield 0.1
+    touch(form.ids.back_button)
+    yield 0.1
+    results["identity_again"] = [
+        form.form.step,
+        form.blocks["name"].ids.input.text,
+        form.blocks["id_number"].ids.input.text,
+        [b.value for b in form.blocks["id_type"].ids.choices.children if b.state == "down"],
+    ]
+    for _ in range(3):  # identity → contact → information → the matches
+        touch(form.ids.next_button)
+        yield 0.1
+    touch(form.ids.next_button)  # past the matches: still applying
+    yield 0.1
+    results["reason"] = form.form.step
+    form.blocks["reason"].ids.input.text = "了解本地政务公开工作安排"
+    touch(form.ids.next_button)
+    yield 0.1
+    _choose(form.blocks["delivery_form"], "paper")
+    _choose(form.blocks["delivery_way"], "pickup")
+    touch(form.ids.next_button)
+    yield 0.1
+
+    # Review: masked values.
+    from kiosk.ui.screens.apply import ReviewRow
+
+    rows = [w for w in form.ids.fields.children if isinstance(w, ReviewRow)][::-1]
+    results["review"] = [form.form.step, {r.label_text: r.value_text for r in rows}]
+    Window.screenshot(name=str(app.env.home / "apply-review.png"))
+    touch(form.ids.next_button)
+    yield 0.1
+    results["consent_page"] = [form.form.step, form.next_label]
+    touch(form.ids.next_button)  # 提交 without the consent
+    yield 0.1
+    results["no_consent"] = [form.form.step, form.notice, app.root.current]
+    Window.screenshot(name=str(app.env.home / "apply-consent.png"))
+    touch(form.blocks["consent"])
+    yield 0.1
+    touch(form.ids.next_button)
+    yield 0.3
+
+    # The receipt.
+    receipt = app.root.get_screen("receipt")
+    results["receipt"] = {
+        "current": app.root.current,
+        "tracking": receipt.tracking_text,
+        "status": receipt.status_text,
+        "details": receipt.details_text,
+        "form_cleared": form.form is None and not form.ids.fields.children,
+    }
+    results["button_before"] = receipt.ids.read_aloud.text
+    Window.screenshot(name=str(app.env.home / "receipt.png"))
+    touch(receipt.ids.read_aloud)
+    yield 0.05
+    results["reading"] = [receipt.reading, app.speaker.speaking, receipt.ids.read_aloud.text]
+    touch(receipt.ids.read_aloud)
+    yield 0.1
+    results["stopped"] = [receipt.reading, app.speaker.speaking, receipt.ids.read_aloud.text]
+    touch(receipt.ids.print_button)
+    yield 0.05
+    results["while_printing"] = [receipt.printing, receipt.ids.print_button.disabled]
+    for _ in range(100):
+        yield 0.1
+        if not receipt.printing:
+            break
+    results["printed"] = receipt.message
+    # A printer that cannot take the job: the resident reads why, in Chinese, and the screen stays.
+    import dataclasses
+
+    config = app.env.config
+    blocked = app.env.home / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    values = {**config.values, "printer_receipts": f"folder:{blocked / 'receipts'}"}
+    app.env.config = dataclasses.replace(config, values=values)
+    touch(receipt.ids.print_button)
+    for _ in range(100):
+        yield 0.1
+        if not receipt.printing:
+            break
+    results["print_failed"] = [app.root.current, receipt.message, receipt.ids.print_button.disabled]
+    app.env.config = config
+    touch(receipt.ids.done_button)
+    yield 0.2
+    results["after_done"] = [app.root.current, receipt.tracking_text]
+
+    # 查询申请: a wrong check digit, then the right number.
+    touch(home.ids.lookup_button)
+    yield 0.2
+    lookup = app.root.get_screen("lookup")  # the digit pad is up without touching the field
+    lookup_keyboard = lookup.ids.keyboard
+    tracking = receipt.data["tracking"] if receipt.data else results["receipt"]["tracking"].replace("-", "")
+    typo = tracking[:-1] + str((int(tracking[-1]) + 1) % 10)
+    results["lookup_pad"] = [lookup_keyboard.shown, lookup_keyboard.id_number]
+    _type(lookup_keyboard, typo)
+    touch(lookup.ids.lookup_button)
+    yield 0.1
+    results["typo"] = [app.root.current, lookup.message]
+    Window.screenshot(name=str(app.env.home / "lookup.png"))
+    lookup.ids.tracking.text = ""
+    _type(lookup_keyboard, tracking)
+    touch(lookup.ids.lookup_button)
+    yield 0.2
+    results["looked_up"] = [app.root.current, receipt.tracking_text, receipt.status_text, receipt.heading]
+
+    # Walking away: the idle reset clears the form and goes home (timeout shortened for the test).
+    touch(receipt.ids.done_button)
+    yield 0.1
+    touch(home.ids.apply_button)
+    yield 0.2
+    _choose(form.blocks["applicant_type"], "person")
+    touch(form.ids.next_button)
+    yield 0.1
+    form.blocks["name"].ids.input.text = "李四"
+    home.ids.search.text = "住房"
+    app.idle.timeout = 0.5
+    yield 2.0
+    results["idle"] = [app.root.current, form.form is None, len(form.ids.fields.children), home.ids.search.text]
+    app.idle.timeout = 3600
+
+    # 取消 asks once, then clears.
+    touch(home.ids.apply_button)
+    yield 0.2
+    _choose(form.blocks["applicant_type"], "organization")
+    touch(form.ids.next_button)
+    yield 0.1
+    results["organization"] = [
+        sorted(form.blocks),
+        form.blocks["name"].label_text,
+        [(b.value, b.state) for b in form.blocks["id_type"].ids.choices.children],
+    ]
+    touch(form.ids.cancel_button)
+    yield 0.1
+    results["cancel_once"] = [app.root.current, form.ids.cancel_button.text]
+    touch(form.ids.cancel_button)
+    yield 0.1
+    results["cancel_twice"] = [app.root.current, form.form is None]

@@ -38,6 +38,11 @@ class HomeScreen(Screen):
     def on_leave(self, *args) -> None:
         self.ids.keyboard.hide()
 
+    def clear_personal_data(self) -> None:
+        """After the idle timeout: the last person's search words go too."""
+        self.ids.keyboard.hide()
+        self.ids.search.text = ""
+
     def filter(self, text: str) -> None:
         """Narrow the list to titles containing the typed words (the full search is its own screen)."""
         words = text.split()

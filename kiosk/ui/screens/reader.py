@@ -29,9 +29,11 @@ class ReaderScreen(Screen):
     body_text = StringProperty("")
     notice = StringProperty("")
     reading = BooleanProperty(False)  # read-aloud going: the button says 停止
+    back_to = StringProperty("home")  # the application form opens found documents and wants them back
 
-    def show(self, doc_id: str) -> None:
+    def show(self, doc_id: str, back_to: str = "home") -> None:
         self.doc_id = doc_id
+        self.back_to = back_to
         try:
             doc = document_to_dict(get_document(doc_id), with_body=True)
         except KioskError as exc:
@@ -87,4 +89,8 @@ class ReaderScreen(Screen):
         self.stop_reading()
 
     def back(self) -> None:
-        App.get_running_app().go_home()
+        app = App.get_running_app()
+        if self.back_to == "home":
+            app.go_home()
+        else:
+            app.root.current = self.back_to

@@ -131,6 +131,7 @@ class ImeKeyboard(BoxLayout):
         self.mode = "symbols" if id_number else ("pinyin" if self.mode == "symbols" else self.mode)
         self.shown = True
         self._layout_keys()
+        self._refresh()  # the mode switch shows the mode this field opened in, before any key
 
     def hide(self) -> None:
         self.finish_composition()
