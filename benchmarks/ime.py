@@ -38,6 +38,17 @@ TERMS = Path(__file__).with_name("ime_terms.tsv")
 TOP_N = 10
 
 
+SENTENCES = Path(__file__).with_name("ime_sentences.txt")
+
+
+def load_sentences() -> list[tuple[str, str]]:
+    """(sentence, its full pinyin typed without separators)."""
+    from pypinyin import Style, lazy_pinyin
+
+    lines = SENTENCES.read_text(encoding="utf-8").splitlines()
+    return [(s, "".join(lazy_pinyin(s, style=Style.NORMAL, v_to_u=False))) for s in lines if s and s[0] != "#"]
+
+
 def load_terms() -> list[tuple[str, list[str], str]]:
     terms = []
     for line in TERMS.read_text(encoding="utf-8").splitlines():
@@ -136,6 +147,18 @@ def measure(config: str, path: Path, in_catalog: set[str] | None = None) -> dict
                 hits.setdefault(mode, {}).setdefault("in_catalog", []).append(rank)
             if rank >= 3:
                 misses.setdefault(mode, []).append(f"{word}:{text}→{'/'.join(found[:3])}")
+    # Sentences: the first candidate as the whole sentence, and its share of characters in place.
+    exact = chars_right = chars = 0
+    for sentence, typed in load_sentences():
+        found = engine.candidates(typed, TOP_N)
+        first = found[0].text if found else ""
+        exact += first == sentence
+        chars_right += (
+            sum(1 for a, b in zip(first, sentence, strict=False) if a == b) if len(first) == len(sentence) else 0
+        )
+        chars += len(sentence)
+        if first != sentence:
+            misses.setdefault("sentences", []).append(f"{sentence}→{first}")
     latencies = []
     cpu = []  # CPU time of this process: what the engine costs when the other helpers' load is set aside
     for _word, syllables, _kind in terms:
@@ -157,6 +180,11 @@ def measure(config: str, path: Path, in_catalog: set[str] | None = None) -> dict
             "top6": _share(ranks, 6),  # the keyboard's first page of candidates: one tap
             "by_kind_top3": {kind: _share(rs, 3) for kind, rs in by_kind.items()},
         }
+    result["sentences"] = {
+        "count": len(load_sentences()),
+        "exact_first": exact,
+        "chars_in_place": round(100 * chars_right / chars, 1),
+    }
     result["keystroke_ms"] = {
         "p50": round(statistics.median(latencies), 2),
         "p95": round(latencies[int(len(latencies) * 0.95)], 2),
@@ -282,6 +310,12 @@ def _report(rows: list[dict], count: int, show_misses: bool, in_catalog: int) ->
             for k in kinds
         ]
         print(f"  {r['config']:10} " + "  ".join(parts))
+    count = rows[0]["sentences"]["count"]
+    print(
+        f"\nsentences typed whole ({count}, benchmarks/ime_sentences.txt): first candidate right / characters in place %:"
+    )
+    for r in rows:
+        print(f"  {r['config']:10} {r['sentences']['exact_first']:3d} / {r['sentences']['chars_in_place']:.1f}")
     print("\nfirst page of the candidate bar (top-6 %, full / initials / typing):")
     for r in rows:
         print(f"  {r['config']:10} " + " / ".join(f"{r[m].get('top6', 0):.1f}" for m in ("full", "initials", "typing")))

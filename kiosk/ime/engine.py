@@ -41,6 +41,7 @@ AFFIX_SHARE = math.log(0.05)
 # Inside a composed phrase a lone character is rarely the function word it is most often as a word
 # (是, 的): typed terms are noun phrases, not sentences.
 SINGLE_CHAR_IN_PHRASE = -4.0
+SPELLED_SINGLE_CHAR_PENALTY = 1.0  # the same, for a character typed out in full (qing → 请)
 _WORD_TABLES = (("domain", 0.0), ("words", _GENERAL_SHARE))
 
 
@@ -50,6 +51,9 @@ class Candidate:
     pinyin: str  # the syllables it was found under, space-separated
     consumed: int  # how many characters of the cleaned input it stands for
     score: float
+    # Found under whole syllables (zhengwu), not initials (zw): sentence-like input, where lone
+    # characters (的, 请, 被) are as likely as words and the word model may judge them too.
+    spelled: bool = False
 
     def to_dict(self) -> dict:
         return {"text": self.text, "pinyin": self.pinyin, "consumed": self.consumed, "score": round(self.score, 3)}
@@ -119,10 +123,11 @@ class Engine:
                 reachable.add(stop)
                 limit_here = INNER_LIMIT if start else WHOLE_LIMIT if stop == end else PREFIX_LIMIT
                 found = spans.setdefault((start, stop), {})
+                spelled = all(t.full or t.last for t in path)
                 for hit in self._lookup(path, limit_here):
                     known = found.get(hit.word)
                     if known is None or hit.score > known.score:
-                        found[hit.word] = Candidate(hit.word, hit.pinyin, stop, hit.score)
+                        found[hit.word] = Candidate(hit.word, hit.pinyin, stop, hit.score, spelled)
 
         # Single characters that attach to a neighbouring word, for composing phrases only.
         affixed = {key: {text: self._in_phrase(c) for text, c in found.items()} for key, found in spans.items()}
@@ -163,12 +168,14 @@ class Engine:
         """The candidate as one word of a composed phrase, where lone characters and function words are
         rarely what was meant."""
         if len(candidate.text) == 1:
-            penalty = -SINGLE_CHAR_IN_PHRASE
+            penalty = SPELLED_SINGLE_CHAR_PENALTY if candidate.spelled else -SINGLE_CHAR_IN_PHRASE
         else:
             penalty = self._phrase_penalties().get(candidate.text, 0.0)
         if not penalty:
             return candidate
-        return Candidate(candidate.text, candidate.pinyin, candidate.consumed, candidate.score - penalty)
+        return Candidate(
+            candidate.text, candidate.pinyin, candidate.consumed, candidate.score - penalty, candidate.spelled
+        )
 
     def _phrase_penalties(self) -> dict[str, float]:
         if self._roles is None:
@@ -193,7 +200,7 @@ class Engine:
                 options = paths.setdefault(stop, [])
                 for score, words in here:
                     for word in best:
-                        bond = self._bond(words[-1].text, word.text) if words else 0.0
+                        bond = self._bond(words[-1], word) if words else 0.0
                         options.append((score + word.score + bond, (*words, word)))
                 paths[stop] = heapq.nlargest(COMPOSE_KEEP, options, key=lambda item: item[0])
         return [
@@ -223,11 +230,15 @@ class Engine:
             stack.extend(((*path, t), abbr + _initial(t)) for t in following.get(after(path[-1]), []))
         return found
 
-    def _bond(self, first: str, second: str) -> float:
-        # Only between words: a lone character's strong ties (的, 是) would let fragments outrank words.
-        if self.phrases is None or len(first) < 2 or len(second) < 2:
+    def _bond(self, first: Candidate, second: Candidate) -> float:
+        """How well two neighbours go together. A lone character takes part only in spelled-out
+        input: among initials its strong ties (的, 是) would let fragments outrank words."""
+        if self.phrases is None:
             return 0.0
-        return PHRASE_WEIGHT * self.phrases.association(first, second)
+        lone = len(first.text) < 2 or len(second.text) < 2
+        if lone and not (first.spelled and second.spelled):
+            return 0.0
+        return PHRASE_WEIGHT * self.phrases.association(first.text, second.text)
 
     def _names(self, following: dict[int, list[Token]], after, end: int) -> list[Candidate]:
         """Surname + one or two given-name characters, for a whole input of two or three syllables."""

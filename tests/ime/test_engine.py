@@ -47,6 +47,15 @@ def test_words_that_go_together_win_a_composition_over_more_frequent_strangers(b
     assert texts(with_model, "ssfa")[0] == "实施方案"
 
 
+@pytest.mark.parametrize(
+    "sentence", ["我家的房子被征收了", "本人需要办理残疾证", "请问在哪里打印表格", "我母亲的养老金没有按时发放"]
+)
+def test_a_sentence_typed_in_full_pinyin_comes_out_as_that_sentence(engine, sentence):
+    from pypinyin import lazy_pinyin
+
+    assert texts(engine, "".join(lazy_pinyin(sentence)))[0] == sentence
+
+
 def test_place_names_are_read_as_places_not_as_pypinyins_everyday_reading(engine):
     assert texts(engine, "chaoyang")[0] == "朝阳"
     assert texts(engine, "chaoyangqu")[0] == "朝阳区"
