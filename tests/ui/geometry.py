@@ -42,7 +42,8 @@ def window_rect(widget) -> Rect:
 
 def describe(widget) -> str:
     text = getattr(widget, "text", "") or getattr(widget, "hint_text", "")
-    return f"{type(widget).__name__}({text[:16]!r})" if text else type(widget).__name__
+    name = widget.__class__.__name__  # not type(): ids hand out weak proxies
+    return f"{name}({text[:16]!r})" if text else name
 
 
 def shown_part(widget) -> tuple[bool, Rect | None]:

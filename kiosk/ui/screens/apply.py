@@ -348,7 +348,8 @@ class ApplyScreen(Screen):
 
     def _into_view(self, field) -> None:
         block = field.parent
-        if block is not None and block.parent is self.ids.fields:  # not redrawn away meanwhile
+        # Not redrawn away meanwhile. (`ids` hands out weak proxies: an `is` test against one is never true.)
+        if block is not None and block in self.ids.fields.children:
             scroll_into_view(self.ids.scroll, block, margin=self.ids.fields.spacing, keep=field)
 
     def _choices(self, field: str) -> list[tuple[str, str]]:
