@@ -16,18 +16,29 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_scenario(home: Path, name: str, out: Path, timeout: float = 120) -> dict:
+# The virtual screen holds the largest window a scenario asks for (a portrait 1080×1920 kiosk).
+SCREEN = "-screen 0 1920x1920x24"
+DEFAULT_WINDOW = (800, 600)
+# Real kiosk panels (21–32 inch) sit near 96 dpi; Kivy's mm() follows the dpi, so the test pins it.
+KIOSK_DPI = "96"
+
+
+def run_scenario(
+    home: Path, name: str, out: Path, timeout: float = 120, window: tuple[int, int] = DEFAULT_WINDOW
+) -> dict:
+    """Run `name` in a fresh app whose window is `window` (width, height) pixels."""
     env = dict(os.environ)
     env.update(
         KIVY_NO_ARGS="1",
         KIVY_NO_FILELOG="1",
         KIVY_NO_CONSOLELOG="1",
         KIVY_HOME=str(out.parent / "kivy_home"),
+        KIVY_DPI=KIOSK_DPI,
         KIOSK_HOME=str(home),
     )
-    command = [sys.executable, "-m", "tests.ui.harness", str(home), name, str(out)]
+    command = [sys.executable, "-m", "tests.ui.harness", str(home), name, str(out), f"{window[0]}x{window[1]}"]
     if not env.get("DISPLAY"):
-        command = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", *command]
+        command = ["xvfb-run", "-a", "-s", SCREEN, *command]
     proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
     if not out.exists():
         raise AssertionError(f"scenario {name} wrote no results (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
@@ -46,6 +57,15 @@ def touch(widget) -> None:
 
 def _main() -> None:
     home, name, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    width, height = sys.argv[4].split("x")
+    from kivy.config import Config
+
+    # Before anything opens the window (the theme's mm() already does, on import).
+    Config.set("graphics", "width", width)
+    Config.set("graphics", "height", height)
+    Config.set("graphics", "position", "custom")
+    Config.set("graphics", "left", "0")
+    Config.set("graphics", "top", "0")
     from kivy.clock import Clock
 
     from kiosk.catalog.catalog import open_catalog

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.ui.harness import touch
 
 
@@ -462,3 +464,144 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
     touch(form.ids.cancel_button)
     yield 0.1
     results["cancel_twice"] = [app.root.current, form.form is None]
+
+
+# --- every screen at a real kiosk resolution -----------------------------------------------------
+
+
+def screens_fit_the_window(app, results):
+    """Each screen a resident meets, with the keyboard up where there is typing, checked by geometry
+    (tests/ui/geometry.py) and photographed as `fit-<width>x<height>-<mode>-<page>.png`."""
+    from kivy.core.window import Window
+    from kivy.metrics import mm
+
+    from tests.applications.samples import HAICHENG_1985
+    from tests.ui import geometry
+
+    size = tuple(int(v) for v in Window.size)
+    prefix = f"fit-{size[0]}x{size[1]}-{'elderly' if app.theme.scale > 1 else 'normal'}"
+    results.update(window=list(size), key_px=mm(15) * app.theme.scale, problems={}, shots=[])
+
+    def capture(page, screen, focused=None, shot=True):
+        keyboard = screen.ids.get("keyboard")
+        problems = geometry.layout_problems(app.root, size)
+        if focused is not None:
+            problems += [p for p in [geometry.fully_visible_above(focused, keyboard, size)] if p]
+        if keyboard is not None and keyboard.shown:
+            problems += geometry.small_keys(keyboard, mm(15) * app.theme.scale)
+            if keyboard.mode in ("pinyin", "handwriting") and not keyboard.id_number:
+                bar = [*keyboard.candidate_buttons, keyboard.ids.previous_page, keyboard.ids.next_page]
+                problems += [f"candidate bar: {p}" for p in map(lambda b: _reachable(b, size), bar) if p]
+        nav = screen.ids.get("next_button")
+        if nav is not None:
+            # 上一步 / 下一步 on screen, or folded behind the keyboard's 确定 that brings them back.
+            stand_in = keyboard.ids.enter_key if keyboard is not None and keyboard.shown else None
+            if _reachable(nav, size) and (stand_in is None or _reachable(stand_in, size)):
+                problems.append("neither 下一步 nor the keyboard's 确定 can be reached")
+        results["problems"][page] = problems
+        if shot:
+            results["shots"].append(Path(Window.screenshot(name=str(app.env.home / f"{prefix}-{page}.png"))).name)
+
+    yield 0.3
+    yield from _input_method_ready(app, results)
+
+    home = app.root.get_screen("home")
+    touch(home.ids.search)
+    yield 0.3
+    _type(home.ids.keyboard, "zwgk")
+    yield 0.2
+    capture("home-keyboard", home, focused=home.ids.search)
+    touch(home.ids.keyboard.mode_buttons["handwriting"])
+    yield 0.2
+    capture("home-handwriting", home, focused=home.ids.search)
+    touch(home.ids.keyboard.mode_buttons["pinyin"])
+    touch(home.ids.keyboard.ids.enter_key)
+    home.ids.search.text = ""
+    yield 0.2
+    capture("home", home)
+
+    app.open_document(home.ids.documents.data[1]["doc_id"])
+    yield 0.3
+    capture("reader", app.root.get_screen("reader"))
+    touch(app.root.get_screen("reader").ids.back_button)
+    yield 0.2
+
+    touch(home.ids.apply_button)
+    yield 0.2
+    form = app.root.get_screen("apply")
+    keyboard = form.ids.keyboard
+    values = {
+        "name": "张三",
+        "id_number": HAICHENG_1985,
+        "phone": "13812345678",
+        "email": "zhangsan@example.cn",
+        "address": "辽宁省海城市海州管理区中街1号",
+        "description": "海城市2019年政务公开工作要点全文",
+        "doc_number": "海政办发〔2019〕23号",
+        "reason": "了解本地政务公开工作安排",
+    }
+    choices = {"applicant_type": "person", "id_type": "resident_id", "delivery_form": "paper", "delivery_way": "pickup"}
+    for _ in range(12):
+        page = "matches" if form.showing_matches else form.form.step
+        if page == "consent":
+            touch(form.blocks["consent"])
+            yield 0.1
+        fields = list(form.blocks) if not form.showing_matches else []
+        for field in fields:
+            if field in choices:
+                _choose(form.blocks[field], choices[field])
+                yield 0.1
+        typed = [f for f in fields if f in values]
+        for n, field in enumerate(typed):
+            yield from _touch_field(form, field)
+            yield 0.2  # the scroll view hands the touch to the field after its scroll_timeout
+            yield from _frames(8)
+            last = n == len(typed) - 1
+            capture(f"apply-{page}-{field}", form, focused=form.blocks[field].ids.input, shot=last)
+            form.blocks[field].ids.input.text = values[field]
+        if typed:
+            touch(keyboard.ids.enter_key)  # 确定: the keyboard folds
+            yield 0.2
+        capture(f"apply-{page}", form)
+        touch(form.ids.next_button)
+        yield 0.3
+        if app.root.current != "apply":
+            break
+    results["after_form"] = app.root.current
+
+    receipt = app.root.get_screen("receipt")
+    capture("receipt", receipt)
+    tracking = receipt.data["tracking"]
+    touch(receipt.ids.done_button)
+    yield 0.2
+    touch(home.ids.lookup_button)
+    yield 0.3
+    yield from _frames(8)
+    lookup = app.root.get_screen("lookup")
+    _type(lookup.ids.keyboard, tracking)
+    yield 0.1
+    capture("lookup-keyboard", lookup, focused=lookup.ids.tracking)
+    touch(lookup.ids.lookup_button)
+    yield 0.3
+    results["looked_up"] = [app.root.current, lookup.message]
+    capture("receipt-lookedup", receipt, shot=False)
+
+
+def _frames(count):
+    """Wait for `count` frames: at 1920×1080 a software-rendered frame under Xvfb takes a while, and
+    the keyboard opening sets off a chain of layouts (keyboard, scroll view, scroll position)."""
+    for _ in range(count):
+        yield 0
+
+
+def _reachable(widget, size) -> str:
+    """ "" when a finger can reach `widget`: shown and wholly inside the window."""
+    from tests.ui import geometry
+
+    shown, clip = geometry.shown_part(widget)
+    rect = geometry.window_rect(widget)
+    if not shown:
+        return f"{geometry.describe(widget)} is hidden"
+    if not rect.inside(geometry.Rect(0, 0, *size)) or (clip is not None and not rect.inside(clip)):
+        return f"{geometry.describe(widget)} at {rect.rounded()} is out of reach"
+    return ""

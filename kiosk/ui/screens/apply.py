@@ -20,7 +20,9 @@ from kiosk.applications.identity import ID_TYPE_NAMES, ID_TYPES, PERSON_ID_TYPES
 from kiosk.applications.precheck import precheck_for
 from kiosk.applications.validation import APPLICANT_TYPES, DELIVERY_FORMS, DELIVERY_WAYS, describe_choice
 from kiosk.errors import KioskError
+from kiosk.ui.theme import theme
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for apply.kv)
+from kiosk.ui.widgets.scrolling import scroll_into_view
 
 log = logging.getLogger(__name__)
 
@@ -111,12 +113,32 @@ class ApplyScreen(Screen):
     at_start = BooleanProperty(True)
     showing_matches = BooleanProperty(False)  # "already disclosed?" page between the information and the reason
     cancel_armed = BooleanProperty(False)  # 取消 touched once: a second touch clears the form
+    nav_folded = BooleanProperty(False)  # 上一步 / 下一步 give their room to the keyboard
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.form: ApplicationForm | None = None
         self.blocks: dict[str, FormTextField | FormChoiceField] = {}
         self._disarm = None
+        self.ids.scroll.bind(height=self._view_resized)
+        keyboard = self.ids.keyboard
+        for owner, names in (
+            (keyboard, ("shown", "height")),
+            (self, ("height",)),
+            (self.ids.notice, ("height",)),
+            (theme, ("scale",)),
+        ):
+            owner.bind(**{name: self._fold_nav for name in names})
+
+    def _fold_nav(self, *_args) -> None:
+        """上一步 / 下一步 stay while the keyboard is up when the window is tall enough (1080 pixels and
+        more): a resident then goes on without 确定 first. Below that, the tallest field (a two-line
+        text box with its label) must still fit between the header and the keyboard."""
+        keyboard = self.ids.keyboard
+        nav = theme.button_height + theme.spacing
+        tallest_field = theme.font_body * 1.6 + theme.button_height * 2 + theme.spacing * 3
+        room = self.height - self.ids.header.height - self.ids.notice.height - keyboard.height - nav
+        self.nav_folded = keyboard.shown and room < tallest_field
 
     # --- starting and clearing ------------------------------------------------------------------
 
@@ -170,6 +192,7 @@ class ApplyScreen(Screen):
         if form is None:
             return
         self._arm_cancel(False)
+        self.ids.keyboard.hide()  # pinyin still being composed goes into its field before the step moves
         if self.showing_matches:
             self.showing_matches = False  # the resident still wants to apply
             self.render()
@@ -189,6 +212,7 @@ class ApplyScreen(Screen):
         if form is None:
             return
         self._arm_cancel(False)
+        self.ids.keyboard.hide()  # pinyin still being composed goes into its field before the step moves
         if self.showing_matches:
             self.showing_matches = False
         form.back()
@@ -313,12 +337,20 @@ class ApplyScreen(Screen):
         keyboard = self.ids.keyboard
         if mode is not None:
             Clock.schedule_once(lambda _dt: keyboard.set_mode(mode))
-        # Once the keyboard has taken its place the field may be under it: bring it into view.
-        Clock.schedule_once(lambda _dt: self._into_view(widget.parent), 0.1)
+        Clock.schedule_once(lambda _dt: self._into_view(widget), 0.1)
 
-    def _into_view(self, block) -> None:
-        if block is not None and block.parent is self.ids.fields:  # not redrawn away meanwhile
-            self.ids.scroll.scroll_to(block, animate=False)
+    def _view_resized(self, *_args) -> None:
+        # The keyboard opened, changed its height (handwriting) or 上一步 / 下一步 folded: the field
+        # being typed in may now be under the keyboard. After the layout settles, bring it back.
+        target = self.ids.keyboard.target
+        if target is not None and self.ids.keyboard.shown:
+            Clock.schedule_once(lambda _dt: self._into_view(target))
+
+    def _into_view(self, field) -> None:
+        block = field.parent
+        # Not redrawn away meanwhile. (`ids` hands out weak proxies: an `is` test against one is never true.)
+        if block is not None and block in self.ids.fields.children:
+            scroll_into_view(self.ids.scroll, block, margin=self.ids.fields.spacing, keep=field)
 
     def _choices(self, field: str) -> list[tuple[str, str]]:
         if field == "applicant_type":

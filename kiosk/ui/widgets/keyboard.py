@@ -11,7 +11,7 @@ from pathlib import Path
 from kivy.clock import Clock
 from kivy.graphics import Color, Line
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -36,6 +36,10 @@ class KeyButton(Button):
 
 class CandidateButton(Button):
     index = ObjectProperty(0)
+
+
+class ModeButton(Button):
+    """拼音 / 手写 / 英 / 123: in the body type size, readable at arm's length."""
 
 
 class WritingPad(Widget):
@@ -87,6 +91,9 @@ class ImeKeyboard(BoxLayout):
     shown = BooleanProperty(False)
     preedit_text = StringProperty("")
     status = StringProperty("")
+    # Key rows on the current page: three for letters, four for the ID pad and the handwriting pad
+    # (whose square is as tall as four rows), so the keyboard takes no more height than it uses.
+    row_count = NumericProperty(4)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -277,7 +284,7 @@ class ImeKeyboard(BoxLayout):
 
     def _build(self) -> None:
         for mode in MODES:
-            button = Button(text=MODE_LABELS[mode])
+            button = ModeButton(text=MODE_LABELS[mode])
             button.bind(on_release=lambda _b, m=mode: self.set_mode(m))
             self.mode_buttons[mode] = button
             self.ids.modes.add_widget(button)
@@ -298,6 +305,7 @@ class ImeKeyboard(BoxLayout):
         rows.clear_widgets()
         self.key_widgets = {}
         if self.mode == "handwriting" and not self.id_number:
+            self.row_count = 4
             if self.pad is None:
                 # Square, as the recogniser's frame is: a wide pad would flatten every character.
                 self.pad = WritingPad(size_hint=(None, None))
@@ -310,6 +318,7 @@ class ImeKeyboard(BoxLayout):
             holder.add_widget(self.pad)
             rows.add_widget(holder)
             return
+        self.row_count = len(rows_for(self.mode, id_number=self.id_number))
         for row in rows_for(self.mode, id_number=self.id_number):
             line = BoxLayout(spacing=rows.spacing)
             for char in row:
