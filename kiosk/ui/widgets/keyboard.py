@@ -20,11 +20,13 @@ from kivy.uix.widget import Widget
 from kiosk.errors import KioskError
 from kiosk.ime.composer import Composer
 from kiosk.ime.keys import MODE_LABELS, MODES, rows_for
+from kiosk.ui.theme import theme
 
 log = logging.getLogger(__name__)
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 PAGE_SIZE = 6
+ID_KEY_WIDTH = 2.5  # key widths per key of the ID pad
 RECOGNISE_AFTER = 0.35  # seconds after the last stroke: candidates appear while the person writes
 
 
@@ -318,14 +320,24 @@ class ImeKeyboard(BoxLayout):
             holder.add_widget(self.pad)
             rows.add_widget(holder)
             return
-        self.row_count = len(rows_for(self.mode, id_number=self.id_number))
-        for row in rows_for(self.mode, id_number=self.id_number):
+        layout = rows_for(self.mode, id_number=self.id_number)
+        self.row_count = len(layout)
+        widest = max(len(row) for row in layout)
+        for row in layout:
             line = BoxLayout(spacing=rows.spacing)
+            if self.id_number:
+                # A phone-style block of wide keys in the middle, not ten digits stretched over the panel.
+                line.size_hint_x = None
+                line.width = theme.key_size * ID_KEY_WIDTH * widest + rows.spacing * (widest - 1)
+                line.pos_hint = {"center_x": 0.5}
             for char in row:
                 key = KeyButton(text=char, value=char)
                 key.bind(on_release=lambda k: self.press(k.value))
                 self.key_widgets[char] = key
                 line.add_widget(key)
+            if self.id_number:
+                for _ in range(widest - len(row)):
+                    line.add_widget(Widget())  # keeps X and 0 under the columns above
             rows.add_widget(line)
         if self.mode == "pinyin":
             key = KeyButton(text="分隔 '", value="'")
