@@ -141,7 +141,8 @@ class Engine:
                 for hit in self._lookup(path, INNER_LIMIT, ((table, AFFIX_SHARE),)):
                     known = found.get(hit.word)
                     if known is None or hit.score > known.score:
-                        found[hit.word] = Candidate(hit.word, hit.pinyin, stop, hit.score)
+                        # Spelled like any other: an affix must not dodge the word model's judgement.
+                        found[hit.word] = Candidate(hit.word, hit.pinyin, stop, hit.score, path[0].full or path[0].last)
 
         whole: dict[str, Candidate] = dict(spans.get((0, end), {}))
         learned = self._learned(following, after)

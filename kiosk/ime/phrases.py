@@ -41,11 +41,25 @@ class PhraseModel:
         return self._association(first, second)
 
     def _compute(self, first: str, second: str) -> float:
-        if first not in self.model or second not in self.model:
-            return 0.0  # an unknown word (a catalog term, a name) is neither helped nor hurt
+        # A catalog term the model lacks (教育经费) meets its neighbour through the word it ends with
+        # (经费 → 支出); a word still unknown (a name) is neither helped nor hurt.
+        first = self._known(first, ends=True)
+        second = self._known(second, ends=False)
+        if first is None or second is None:
+            return 0.0
         score = self.model.score
         pair = score(f"{first} {second}", bos=False, eos=False)
         return LN10 * (pair - score(first, bos=False, eos=False) - score(second, bos=False, eos=False))
+
+    def _known(self, word: str, *, ends: bool) -> str | None:
+        """The word, or the longest known word of two or more characters at its end (or start)."""
+        if word in self.model:
+            return word
+        for size in range(len(word) - 1, 1, -1):
+            part = word[-size:] if ends else word[:size]
+            if part in self.model:
+                return part
+        return None
 
 
 def load(path: Path | None = None) -> PhraseModel | None:

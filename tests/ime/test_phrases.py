@@ -21,3 +21,8 @@ def test_a_missing_or_corrupt_model_leaves_composition_to_word_frequency(tmp_pat
     assert load(junk) is None
     assert load(tmp_path / "absent.lm") is None
     assert "word frequency alone" in caplog.text
+
+
+def test_a_catalog_term_the_model_lacks_meets_its_neighbour_through_the_word_it_ends_with():
+    model = load()
+    assert model.association("教育经费", "支出") == model.association("经费", "支出") > 2.0
