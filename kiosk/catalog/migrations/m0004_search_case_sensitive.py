@@ -5,6 +5,9 @@ folding only cost time: it looks up every CJK character in its Unicode tables, a
 tokenising a fifth faster (index builds and the 100-document change, benchmarks/search.py). The
 tokens are the same; the tables are recreated and the index marked stale, so `migrate_database`
 refills it from the documents.
+
+Also a covering index for "documents citing this 文号" (search.py, relations.py): the 2,300
+documents citing 国办发〔2017〕24号 at 100k documents were read row by row, 5.3 ms; 2.4 ms with it.
 """
 
 BODY = (
@@ -23,4 +26,7 @@ def apply(db, migrator) -> None:
     db.execute_sql(BODY)
     db.execute_sql(HEAD)
     db.execute_sql("DELETE FROM search_doc")
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS relation_cites ON relation (target_tail, kind, target_number, source_id)"
+    )
     db.execute_sql("INSERT OR REPLACE INTO catalog_state (key, value) VALUES ('search_index_stale', '1')")
