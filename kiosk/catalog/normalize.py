@@ -104,6 +104,7 @@ SYLLABLES: tuple[str, ...] = tuple(
 )
 _SYLLABLE_BASE = 0xE200  # U+E200… one character per syllable
 _PAIR_BASE = 0xE400  # U+E400… one character per pair of initials (26 × 26)
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
 _SYMBOL = {syllable: chr(_SYLLABLE_BASE + i) for i, syllable in enumerate(SYLLABLES)}
 _ALIASES = {"lue": "lve", "nue": "nve"}  # both spellings are taught
 
@@ -140,13 +141,36 @@ def syllable_symbols(syllables: list[str] | tuple[str, ...]) -> str:
     return "".join(_SYMBOL[_ALIASES.get(s, s)] for s in syllables if _ALIASES.get(s, s) in _SYMBOL)
 
 
+@lru_cache(maxsize=65536)
+def _word_reading(word: str) -> tuple[str, str]:
+    syllables = _word_pinyin(word)
+    return syllable_symbols(syllables), "".join(s[0] for s in syllables)
+
+
+@lru_cache(maxsize=1024)
+def text_reading(text: str) -> tuple[str, str]:
+    """(syllable_symbols(text_pinyin(text)), the first letter of each syllable), cached per word
+    and per text (issuers repeat on every document): the index build reads every title and issuer."""
+    import rjieba
+
+    symbols, letters = [], []
+    for word in rjieba.cut(text):
+        word_symbols, word_letters = _word_reading(word)
+        symbols.append(word_symbols)
+        letters.append(word_letters)
+    return "".join(symbols), "".join(letters)
+
+
+_PAIRS = {a + b: chr(_PAIR_BASE + (ord(a) - 97) * 26 + (ord(b) - 97)) for a in _LOWER for b in _LOWER}
+
+
 def initial_pairs(letters: str) -> str:
     """One private-use character per adjacent pair of initials (zwgk → zw wg gk): single letters
     are too common to look up quickly."""
-    letters = "".join(ch for ch in letters.lower() if "a" <= ch <= "z")
-    return "".join(
-        chr(_PAIR_BASE + (ord(a) - 97) * 26 + (ord(b) - 97)) for a, b in zip(letters, letters[1:], strict=False)
-    )
+    if not (letters.isascii() and letters.isalpha() and letters.islower()):
+        letters = "".join(ch for ch in letters.lower() if "a" <= ch <= "z")
+    pairs = _PAIRS
+    return "".join([pairs[letters[i : i + 2]] for i in range(len(letters) - 1)])
 
 
 @lru_cache(maxsize=1)

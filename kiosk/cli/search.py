@@ -71,7 +71,8 @@ def _format(result: SearchResult, offset: int) -> str:
             lines += [f"  · {title}" for title in result.suggestions]
         return "\n".join(lines)
     shown = f"第 {offset + 1}–{offset + len(result.hits)} 份" if result.hits else "本页没有结果"
-    lines = [f"找到 {result.total} 份文件（{shown}），检索词：{result.normalized}", ""]
+    count = result.total if result.total_exact else f"约 {result.total}"
+    lines = [f"找到 {count} 份文件（{shown}），检索词：{result.normalized}", ""]
     for n, hit in enumerate(result.hits, start=offset + 1):
         lines.append(f"{n}. {hit.title}")
         meta = "  ".join(x for x in (hit.doc_number, hit.issuer, hit.issued, hit.validity) if x)

@@ -309,7 +309,7 @@ def test_no_hit_query_is_fast_and_empty(db):
 
 def test_to_dict_is_the_cli_json(db):
     data = search("低保", limit=2).to_dict()
-    assert list(data) == ["query", "normalized", "total", "hits", "facets"]
+    assert list(data) == ["query", "normalized", "total", "total_exact", "hits", "facets"]
     assert list(data["hits"][0]) == [
         "id",
         "title",
@@ -323,3 +323,29 @@ def test_to_dict_is_the_cli_json(db):
         "marks",
     ]
     assert date.fromisoformat(data["hits"][0]["issued"])
+
+
+def test_totals_past_the_cap_are_estimated_and_say_so_and_facets_keep_them_exact(db, monkeypatch):
+    from kiosk.catalog import search as search_module
+
+    truth = len(oracle(db, "公开"))
+    monkeypatch.setattr(search_module, "COUNT_CAP", 50)
+    search_module.clear_cache()  # totals are remembered per catalog generation
+    assert truth > 100
+    rough = search("公开", with_facets=False)
+    assert not rough.total_exact and rough.to_dict()["total_exact"] is False
+    assert 0.5 * truth <= rough.total <= 1.5 * truth and rough.total >= 50
+    assert len(rough.hits) == 20  # the page itself does not depend on the total
+    exact = search("公开")
+    assert exact.total_exact and exact.total == truth
+    few = search("螺丝岭", with_facets=False)
+    assert few.total_exact and few.total == len(oracle(db, "螺丝岭"))
+    monkeypatch.setattr(search_module, "COUNT_CAP", truth - 5)  # past the middle: counting on is cheaper
+    search_module.clear_cache()
+    finished = search("公开", with_facets=False)
+    assert finished.total_exact and finished.total == truth
+    monkeypatch.setattr(search_module, "COUNT_CAP", 50)
+    search_module.clear_cache()
+    repealed, repealed_exact = search("公开", validity="废止", with_facets=False), search("公开", validity="废止")
+    assert repealed.total == repealed_exact.total or not repealed.total_exact
+    search_module.clear_cache()

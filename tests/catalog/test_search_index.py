@@ -127,3 +127,35 @@ def test_search_before_any_store_is_opened_is_a_storage_error(monkeypatch):
     monkeypatch.setattr(database, "obj", None)
     with pytest.raises(StorageError):
         search("政务")
+
+
+def test_an_index_built_at_schema_3_is_rebuilt_by_schema_4_and_still_finds_everything(tmp_path):
+    path = tmp_path / "v3.sqlite3"
+    db = connect(path)
+    migrate_database(db, target=3)
+    database.initialize(db)
+    upsert_documents([record("d1", title="关于ABC平台政务公开的通知", body="ＸＹＺ１２３ 低保申请")])
+    assert (
+        "case_sensitive" not in db.execute_sql("SELECT sql FROM sqlite_master WHERE name = 'search_body'").fetchone()[0]
+    )
+    db.close()
+    db = open_store(path)
+    for table in ("search_body", "search_head"):
+        assert (
+            "case_sensitive 1" in db.execute_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        )
+    for query in ("政务公开", "abc", "ABC平台", "xyz123", "ｘｙｚ", "低保", "zwgk"):
+        assert [h.id for h in search(query).hits] == ["d1"], query
+    db.close()
+
+
+def test_layout_puts_every_character_and_pair_before_the_trigrams():
+    # Built with C-level joins for speed; it must equal the plain definition, or contentless
+    # deletes (which repeat the inserted text) would leave tokens behind.
+    text = "关于ＡＢＣ平台 2019年、政务公开！x"
+    found = ["关于abc平台", "2019年", "政务公开", "x"]
+    spaced = "  ".join(" ".join(run) for run in found)
+    assert search_index.interleave(text) == f"  {spaced}  {'  '.join(found)}  "
+    assert search_index.spaced_chars(text) == f"  {spaced}  "
+    assert search_index.interleave("！？") == "" and search_index.spaced_chars("") == ""
+    assert search_index.pinyin_text("政务", None) == search_index.pinyin_text("政务")

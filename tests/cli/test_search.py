@@ -7,7 +7,7 @@ from tests.conftest import REPO, run_kiosk
 
 def test_search_json_has_the_documented_shape(cli):
     data = cli.json("search", "政务公开", "--limit", "3")
-    assert list(data) == ["query", "normalized", "total", "hits", "facets"]
+    assert list(data) == ["query", "normalized", "total", "total_exact", "hits", "facets"]
     assert data["total"] == 5 and len(data["hits"]) == 3
     assert set(data["facets"]) == {"issuer", "year", "category", "validity"}
     hit = data["hits"][0]
