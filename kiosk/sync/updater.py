@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total); phases: shards, documents, attachments, apply
 BATCH = 500
+FETCH_WINDOW_PER_WORKER = 2  # fetches in flight or waiting to be staged, per download thread
 T = TypeVar("T")
 
 
@@ -307,21 +308,32 @@ class _Sync:
                 yield ref, data
             return
         pool = ThreadPoolExecutor(max_workers=self.source.parallel, thread_name_prefix="kiosk-fetch")
-        futures = {
-            pool.submit(self.source.fetch_bytes, object_path(ref.sha256), ref, what_zh): ref for ref, what_zh in missing
-        }
-        stored = set()
+        # A window of fetches, not all of them at once: downloads outrunning the staging would
+        # otherwise pile up in memory (a first sync over HTTP peaked at 699 MB for a 500 MB feed).
+        window = self.source.parallel * FETCH_WINDOW_PER_WORKER
+        queue = iter(missing)
+        inflight: dict = {}  # future → ref; a future leaves as soon as its bytes are staged
+
+        def submit_more() -> None:
+            while len(inflight) < window and (item := next(queue, None)) is not None:
+                ref, what_zh = item
+                inflight[pool.submit(self.source.fetch_bytes, object_path(ref.sha256), ref, what_zh)] = ref
+
         try:
-            for future in as_completed(futures):
-                ref, data = futures[future], future.result()
-                store(ref, data)
-                stored.add(future)
-                yield ref, data
+            submit_more()
+            while inflight:
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    ref, data = inflight[future], future.result()
+                    store(ref, data)
+                    del inflight[future]
+                    yield ref, data
+                submit_more()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             try:
-                for future, ref in futures.items():
-                    if future not in stored and not future.cancelled() and future.exception() is None:
+                for future, ref in inflight.items():
+                    if not future.cancelled() and future.exception() is None:
                         store(ref, future.result())
             except (KioskError, OSError) as exc:  # the first failure is the one to report
                 log.info("could not keep every fetched object for the next attempt: %s", exc)
