@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 from kivy.app import App
-from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
 from kiosk.catalog.documents import document_to_dict, get_document
 from kiosk.errors import KioskError
+from kiosk.ui.readaloud import ReadsAloud
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ class ParagraphLabel(Label):
     role = StringProperty("body")
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(ReadsAloud, Screen):
     doc_id = StringProperty("")
     title_text = StringProperty("")
     meta_text = StringProperty("")
@@ -63,27 +63,10 @@ class ReaderScreen(Screen):
 
     def toggle_reading(self) -> None:
         """朗读 starts reading the document aloud; the same button stops it at any time."""
-        speaker = App.get_running_app().speaker
         if self.reading:
             self.stop_reading()
             return
-        try:
-            speaker.speak("\n".join((self.title_text, self.body_text)))
-        except KioskError as exc:
-            log.warning("read-aloud: %s", exc.message_en)
-            self.notice = exc.message_zh
-            return
-        self.reading = True
-        Clock.schedule_interval(self._watch_reading, 0.5)
-
-    def stop_reading(self) -> None:
-        App.get_running_app().speaker.stop()
-        self.reading = False
-
-    def _watch_reading(self, _dt) -> bool:
-        if not App.get_running_app().speaker.speaking:
-            self.reading = False
-        return self.reading  # False unschedules the watch
+        self.notice = self.start_reading("\n".join((self.title_text, self.body_text))) or self.notice
 
     def on_leave(self, *args) -> None:
         self.stop_reading()

@@ -18,6 +18,7 @@ from kiosk.applications.tracking import damm_digit, format_tracking, normalize_t
 from kiosk.errors import KioskError
 from kiosk.printing.backends.base import COMPLETED
 from kiosk.printing.service import PrintOutcome, load_receipt_data, print_receipt
+from kiosk.ui.readaloud import ReadsAloud
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for receipt.kv)
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class LookupScreen(Screen):
         App.get_running_app().go_home()
 
 
-class ReceiptScreen(Screen):
+class ReceiptScreen(ReadsAloud, Screen):
     tracking_text = StringProperty("")
     status_text = StringProperty("")
     heading = StringProperty("")
@@ -140,23 +141,7 @@ class ReceiptScreen(Screen):
             return
         if self.data is None:
             return
-        try:
-            App.get_running_app().speaker.speak(receipt_speech(self.data))
-        except KioskError as exc:
-            log.warning("read-aloud: %s", exc.message_en)
-            self.message = exc.message_zh
-            return
-        self.reading = True
-        Clock.schedule_interval(self._watch_reading, 0.5)
-
-    def stop_reading(self) -> None:
-        App.get_running_app().speaker.stop()
-        self.reading = False
-
-    def _watch_reading(self, _dt) -> bool:
-        if not App.get_running_app().speaker.speaking:
-            self.reading = False
-        return self.reading  # False unschedules the watch
+        self.message = self.start_reading(receipt_speech(self.data)) or self.message
 
     # --- 打印回执 -------------------------------------------------------------------------------
 
