@@ -12,10 +12,11 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+
+from tests.tempdirs import shared_temp_dir
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -87,7 +88,7 @@ class Cluster:
 @contextlib.contextmanager
 def cluster(*options: str) -> Iterator[Cluster]:
     """Start a cluster, yield it, stop and delete it."""
-    root = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
+    root = shared_temp_dir("kiosk-pg-")
     user = "postgres" if os.geteuid() == 0 else None
     if user:
         shutil.chown(root, user, user)

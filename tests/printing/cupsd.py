@@ -6,9 +6,10 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
+
+from tests.tempdirs import shared_temp_dir
 
 CUPSD = shutil.which("cupsd") or "/usr/sbin/cupsd"
 SYSTEM_SERVERBIN = Path("/usr/lib/cups")
@@ -35,9 +36,9 @@ def _free_port() -> int:
 
 class PrivateCups:
     def __init__(self) -> None:
-        # Not under pytest's tmp_path: that is mode 0700 and CUPS filters run as the `lp` user.
-        self.root = Path(tempfile.mkdtemp(prefix="kiosk-cups-"))
-        self.root.chmod(0o755)
+        # Not under pytest's tmp_path nor a private TMPDIR: those are mode 0700 and CUPS runs filters and
+        # file output as the `lp` user. Modes are set explicitly below, so the caller's umask does not matter.
+        self.root = shared_temp_dir("kiosk-cups-")
         self.port = _free_port()
         self.server = f"127.0.0.1:{self.port}"
         self.socket = self.root / "cups.sock"
@@ -51,6 +52,8 @@ class PrivateCups:
         for path in self.root.rglob("*"):
             if path.is_dir():
                 path.chmod(0o755)
+        # The file device writes here as `lp` on some CUPS builds: let it create its output whoever it runs as.
+        self.output.chmod(0o1777)
         # Our own ServerBin: the system's filters and backends plus the paper-out backend.
         serverbin = self.root / "serverbin"
         for entry in SYSTEM_SERVERBIN.iterdir():
