@@ -26,10 +26,9 @@ from kiosk.catalog.record import AttachmentRef, DocumentRecord
 from kiosk.catalog.store import open_store
 from kiosk.environment import DEMO_KEY_PATH, Env
 from kiosk.errors import ConfigError, KioskError, Offline, Refused, StorageError
-from kiosk.sync import state
+from kiosk.sync import state, trust
 from kiosk.sync.calendar import CalendarFormatError, parse_calendar
 from kiosk.sync.feed import (
-    MAX_ATTACHMENT_BYTES,
     Entry,
     ObjectRef,
     Root,
@@ -137,20 +136,7 @@ def _trusted_keys(env: Env, given: list[str] | None, demo: bool) -> dict:
     demo_keys = load_trusted_keys([str(DEMO_KEY_PATH)])
     if demo:
         return demo_keys
-    keys = load_trusted_keys(given if given is not None else list(env.config.trusted_keys))
-    if not keys:
-        raise ConfigError(
-            "未配置受信任的公钥：请在配置 trusted_keys 中填写中心发布的公钥。",
-            "no trusted_keys configured; refusing to sync unsigned data",
-            field="trusted_keys",
-        )
-    if set(keys) & set(demo_keys):
-        raise ConfigError(
-            "trusted_keys 中包含演示密钥：演示密钥只能用于内置的演示目录。",
-            "the bundled demo key must not be trusted for real feeds",
-            field="trusted_keys",
-        )
-    return keys
+    return trust.check_keys(load_trusted_keys(given if given is not None else list(env.config.trusted_keys)), demo_keys)
 
 
 @contextlib.contextmanager
@@ -220,8 +206,10 @@ class _Sync:
             documents=root.documents,
             expires=root.expires.isoformat(),
         )
-        self._check_version(installed, root, digest)
-        self._check_expiry(root)
+        trust.check_version(
+            trust.TrustedVersion(installed.version, installed.root_sha, installed.demo), root.version, digest
+        )
+        trust.check_expiry(root.expires, self.env.now())
         if digest == installed.root_sha and not self.full:
             if fetched.validators != installed.validators:
                 set_state(state.HTTP_VALIDATORS, json.dumps(fetched.validators))
@@ -242,28 +230,6 @@ class _Sync:
         report.bytes_fetched = self.source.bytes_fetched
         report.files_fetched = self.source.files_fetched
         return report
-
-    def _check_version(self, installed: state.Installed, root: Root, digest: str) -> None:
-        if installed.version is None or installed.demo:
-            return  # nothing trusted yet, or only the demo: any trusted feed replaces it
-        if root.version < installed.version:
-            raise Refused(
-                f"发布源的目录版本（{root.version}）比本机已安装的（{installed.version}）旧，可能是回滚攻击，已拒绝更新。",
-                f"rollback: feed version {root.version} is older than installed {installed.version}",
-            )
-        if root.version == installed.version and digest != installed.root_sha:
-            raise Refused(
-                "发布源的目录与本机同一版本的内容不一致，已拒绝更新。",
-                f"feed version {root.version} differs from the installed root of the same version",
-            )
-
-    def _check_expiry(self, root: Root) -> None:
-        now = self.env.now()
-        if root.expires <= now:
-            raise Refused(
-                f"发布源的目录已于 {root.expires:%Y-%m-%d} 过期，已拒绝更新；本机继续使用现有目录。请联系中心重新发布。",
-                f"feed root expired at {root.expires.isoformat()} (freeze attack or a stale mirror)",
-            )
 
     # -- planning: which shards and documents changed -------------------------------------------
 
@@ -349,11 +315,7 @@ class _Sync:
         for n, (ref, data) in enumerate(self._fetch_many(wanted), 1):
             key = keys_by_sha[ref.sha256]
             shard = read_shard(data, key, root.shard_bits)
-            if len(shard.entries) != root.shards[key].count:
-                raise Refused(
-                    "目录分片内容与索引不符，已拒绝更新。",
-                    f"shard {key} holds {len(shard.entries)}, not {root.shards[key].count}",
-                )
+            trust.check_shard_count(key, len(shard.entries), root.shards[key].count)
             shards[key] = shard
             for entry in shard.entries:
                 entries[entry.id] = entry
@@ -374,8 +336,7 @@ class _Sync:
             # Only the attachments are wanted here; _apply decodes again and checks canonical form.
             data = self._stage(_ref(entry), "文件数据")
             record = decode_document(data, entry.sha256, check_canonical=False)
-            if record.id != entry.id:
-                raise Refused("目录中的文件数据与索引不符，已拒绝更新。", f"object for {entry.id} holds {record.id}")
+            trust.check_document_identity(entry.id, record.id)
             for ref in record.attachments:
                 attachments[ref.sha256] = ref
             self.progress("documents", n, len(needed))
@@ -399,10 +360,7 @@ class _Sync:
                 piece = data[offset : offset + entry.size]
                 offset += entry.size
                 if entry.id in wanted:
-                    if sha256_bytes(piece) != entry.sha256:  # the bundle verified, so this is a publisher bug
-                        raise Refused(
-                            "目录数据包内容与索引不符，已拒绝更新。", f"bundle piece for {entry.id} mismatches"
-                        )
+                    trust.check_bundle_piece(entry.id, sha256_bytes(piece), entry.sha256)
                     self.pack.put(entry.sha256, piece)
 
         # A bundle is not kept whole: the documents cut out of it are.
@@ -415,8 +373,7 @@ class _Sync:
         todo = [ref for sha, ref in sorted(attachments.items()) if not (files_dir / sha[:2] / sha).is_file()]
         directories = set()
         for n, ref in enumerate(todo, 1):
-            if ref.size > MAX_ATTACHMENT_BYTES:
-                raise Refused("附件过大，已拒绝更新。", f"attachment {ref.sha256[:12]}… declares {ref.size} bytes")
+            trust.check_attachment_size(ref.sha256, ref.size)
             dest = files_dir / ref.sha256[:2] / ref.sha256
             self.source.fetch(object_path(ref.sha256), ObjectRef(ref.sha256, ref.size), dest, f"附件“{ref.name}”")
             directories.add(dest.parent)
