@@ -146,3 +146,10 @@ def test_links_between_the_pages_lead_somewhere(page):
         if anchor:
             headings = re.findall(r"^#+ (.+)$", linked.read_text(encoding="utf-8"), flags=re.M)
             assert anchor in {_anchor(h) for h in headings}, f"{page.name} links to {target}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_files_named_in_the_pages_exist(page):
+    named = re.findall(r"`((?:kiosk|tests|benchmarks|deploy|assets)/[^`\s]*)`", page.read_text(encoding="utf-8"))
+    for path in named:
+        assert list(REPO.glob(path.rstrip("/"))), f"{page.name} names {path}, which is not in the repository"
