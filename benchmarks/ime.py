@@ -162,7 +162,7 @@ def measure(config: str, path: Path, in_catalog: set[str] | None = None) -> dict
         if first != sentence:
             misses.setdefault("sentences", []).append(f"{sentence}→{first}")
     latencies = []
-    cpu = []  # CPU time of this process: what the engine costs when the other helpers' load is set aside
+    cpu = []  # CPU time of this process: what the engine costs when other processes' load on the machine is set aside
     for _word, syllables, _kind in terms:
         engine_reset(engine)
         typed = "".join(syllables)

@@ -212,7 +212,7 @@ def main() -> None:
     rows.append(("preview: page 1 → 800 px image", times, image.width * image.height * 3, 1))
 
     print(f"# printing benchmark — {platform.python_version()}, {runs} runs each after one warm-up")
-    print("# the machine is shared with other helpers while this runs: medians are steadier than p95\n")
+    print("# on a machine shared with other work, medians are steadier than p95\n")
     print(f"{'what':46} {'median ms':>10} {'p95 ms':>9} {'bytes':>9} {'pages':>6}")
     for name, times, size, pages in rows:
         median, p95 = summary(times)

@@ -1,4 +1,4 @@
-"""librime through its C API (ctypes), for the IME benchmark only: the engine FACTS.md compared with.
+"""librime through its C API (ctypes), for the IME benchmark only: the mature engine it compares with.
 
 Needs Debian librime1 + rime-data-luna-pinyin (luna_pinyin_simp schema, prebuilt in /usr/share/rime-data).
 """

@@ -1,8 +1,8 @@
 """Sync benchmark: a 100k-document feed published and synced by real `python -m kiosk` processes.
 
-    /work/venv/bin/python -m benchmarks.sync [--docs 100000] [--changed 100] [--crash-runs 200] [--workdir DIR]
+    python -m benchmarks.sync [--docs 100000] [--changed 100] [--crash-runs 200] [--workdir DIR]
 
-Measures, side by side with the foundation's importer as the baseline:
+Measures, side by side with `kiosk import` as the baseline:
   * initial sync of the whole feed from a folder and over local HTTP: wall time, peak RSS;
     baseline `kiosk import` of the same documents from the publisher's JSON folder;
   * a republish with `--changed` documents edited (benchmarks.corpus.mutate), then sync again:
@@ -11,7 +11,7 @@ Measures, side by side with the foundation's importer as the baseline:
     changed, 25 added, 25 withdrawn; the kill comes once the process holds the sync lock, so it
     lands in the sync rather than in interpreter start-up), counting corrupt catalogs
     (integrity_check) and mixed ones (neither exactly the old nor exactly the new version).
-Targets (issue 5): incremental ≤ 2 % of full bytes and ≤ 2 s apply; initial ≤ 5 min, peak RSS ≤ 400 MB;
+Targets: incremental ≤ 2 % of full bytes and ≤ 2 s apply; initial ≤ 5 min, peak RSS ≤ 400 MB;
 0 corrupt or mixed catalogs.
 
 Peak RSS is each `kiosk` process's own maximum (GNU time's %M). The machine may be shared: runs are single

@@ -42,7 +42,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("fullscreen", bool, False, "Start the window full screen (kiosk mode)."),
     Option("elderly_mode", bool, False, "Start with large type (elderly mode)."),
     Option("idle_reset_seconds", int, 120, "Return to the home screen after this long untouched.", minimum=10),
-    Option("staff_pin_hash", str, "", "scrypt hash of the staff PIN (set with `kiosk staff set-pin`).", secret=True),
+    Option(
+        "staff_pin_hash",
+        str,
+        "",
+        "Hash of the clerks' staff PIN. Staff mode is not built yet: nothing sets or reads it today.",
+        secret=True,
+    ),
     # Sync.
     Option("sync_source", str, "", "Feed URL (https://…) or directory (USB stick) to sync from."),
     Option("trusted_keys", list, [], "Ed25519 public keys trusted for the feed: key text or .pub paths."),

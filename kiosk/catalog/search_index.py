@@ -1,6 +1,6 @@
 """Keep the full-text index in step with the documents, inside the writer's transaction.
 
-Design (measured in benchmarks/search.py; the README's search section has the figures):
+Design (measured in benchmarks/search.py; docs/search.md explains it, docs/benchmarks.md has the figures):
 
 * Two contentless FTS5 tables with SQLite's `trigram` tokenizer, fed text we lay out so that its
   3-character windows are exactly the tokens we want. For a run 政务公开 we store

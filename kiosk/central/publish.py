@@ -156,7 +156,7 @@ def publish_feed(
     now: datetime | None = None,
     expires: datetime | None = None,
 ) -> PublishReport:
-    """Import `source` with the foundation's importer and write it to `feed` as the next version.
+    """Import `source` with the catalog importer (kiosk/importer/) and write it to `feed` as the next version.
     Unchanged input changes nothing (unless `renew`, which re-signs with a new expiry)."""
     if not keys:
         raise BadInput("请用 --key 指定签名私钥。", "no signing key given", field="key")

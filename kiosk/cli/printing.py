@@ -82,7 +82,7 @@ def receipt_cmd(
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="PNG file to write.")
 @json_option
 def preview_cmd(doc_id: str, page: int, width: int, large: bool, out: Path, as_json: bool) -> None:
-    """Render one page of a document's printout to a PNG image (what the preview screen shows)."""
+    """Render one page of a document's printout to a PNG image (the print preview's picture)."""
     from kiosk.printing.preview import render_page
 
     _, pdf = service.render_document(get_env(), doc_id, large=large)

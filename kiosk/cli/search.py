@@ -1,4 +1,4 @@
-"""`kiosk search QUERY`: search the local catalog the way the kiosk's search screen does."""
+"""`kiosk search QUERY`: the catalog search (kiosk/catalog/search.py) from the command line, with its filters and facets."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ class SyncOutcome:
     ok: bool
     at: datetime
     report: SyncReport | None = None
-    message_zh: str = ""  # for the screen (a clerk's staff page, the freshness line)
+    message_zh: str = ""  # for the screen (the freshness line)
     message_en: str = ""
     manual: bool = False  # asked for by a clerk, not by the timer
 

@@ -41,7 +41,7 @@ class KioskApp(App):
         self.speaker = Speaker()
         self.sync_scheduler = None
         self.outbox_worker = None
-        self.last_sync_outcome = None  # for the freshness line and the clerk's staff page
+        self.last_sync_outcome = None  # for the freshness line (staff mode, not built yet, will show it too)
         self.idle = IdleReset(env.config.idle_reset_seconds, self.reset_session)
 
     def build(self) -> ScreenManager:

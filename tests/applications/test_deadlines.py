@@ -20,7 +20,7 @@ SIGNED_2027 = {
 
 
 def test_received_monday_28_september_2026_is_due_30_october():
-    # FACTS.md: 10-01…10-07 off, Saturday 10-10 worked; the day of receipt does not count.
+    # The 2026 calendar: 10-01…10-07 off, Saturday 10-10 worked; the day of receipt does not count.
     result = WorkCalendar().deadlines(date(2026, 9, 28))
     assert result.due == date(2026, 10, 30)
     assert result.calendar_complete

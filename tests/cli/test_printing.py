@@ -114,9 +114,8 @@ def test_print_preview_renders_a_page_to_png(cli, tmp_path):
     assert Image.open(tmp_path / "p.png").size[0] == 400
 
 
-def test_the_readme_documents_every_printing_command_and_option(cli):
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Printing") :]
+def test_the_printing_page_documents_every_printing_command_and_option(cli):
+    section = (REPO / "docs" / "printing.md").read_text(encoding="utf-8")
     for command, options in {
         ("print", "document"): ["--pages", "--large", "--out", "--printer", "--over-quota", "--wait", "--json"],
         ("print", "receipt"): ["--out", "--printer", "--form", "--wait", "--json"],

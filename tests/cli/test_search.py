@@ -81,8 +81,10 @@ def test_help_documents_every_option():
     text = CliRunner().invoke(main, ["search", "--help"]).output
     for option in ("--issuer", "--year", "--from", "--to", "--category", "--validity", "--limit", "--offset", "--json"):
         assert option in text
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "kiosk search QUERY" in readme
+    page = (REPO / "docs" / "search.md").read_text(encoding="utf-8")
+    assert "kiosk search QUERY" in page
+    for option in ("--issuer", "--year", "--from", "--to", "--category", "--validity", "--limit", "--offset", "--json"):
+        assert option in page
 
 
 def test_real_process_search(tmp_path):

@@ -1,5 +1,4 @@
 import re
-import time
 from collections import Counter
 
 from kiosk.printing.document import body_blocks, document_pdf
@@ -101,14 +100,11 @@ def test_a_200_page_document_prints(haicheng):
         for n in range(2400)
     ]
     haicheng["body"] = "\n".join(paragraphs)
-    started = time.perf_counter()
-    pdf = _pdf(haicheng)
-    elapsed = time.perf_counter() - started
+    pdf = _pdf(haicheng)  # how long it takes is measured in benchmarks/printing_long.py
     texts = page_texts(pdf.data)
     assert pdf.pages == len(texts) >= 200
     assert f"第 {pdf.pages} 页 共 {pdf.pages} 页" in texts[-1]
     assert "（2399）" in texts[-1]
-    assert elapsed < 30, elapsed
 
 
 def test_large_print_has_bigger_type_and_more_pages(haicheng):

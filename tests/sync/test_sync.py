@@ -268,9 +268,7 @@ def test_over_http_several_documents_are_fetched_at_once(office, terminal):
             active[0] -= 1
         return False
 
+    # How long the window saves on such a link is measured in benchmarks/sync_slow_link.py.
     with serve_feed(office.feed, {object_path(sha): slow for sha in changed}) as server:
-        started = time.monotonic()
         report = sync_catalog(terminal, server.url)
-        elapsed = time.monotonic() - started
     assert report.changed == 10 and peak[0] > 1
-    assert elapsed < 10 * 0.3  # not one after another

@@ -44,7 +44,7 @@ class HomeScreen(Screen):
         self.ids.search.text = ""
 
     def filter(self, text: str) -> None:
-        """Narrow the list to titles containing the typed words (the full search is its own screen)."""
+        """Narrow the list to titles containing the typed words (no screen runs the full catalog search yet)."""
         words = text.split()
         self.ids.documents.data = [row for row in self._rows if all(w in row["title"] for w in words)]
 
