@@ -50,7 +50,8 @@ def test_a_document_is_not_its_own_citation(seeds):
 def test_the_interpretation_seed_names_its_policy_even_before_the_policy_arrives(seeds):
     links = related(SEED_IDS["解读《关于我市全面推进政务公开工作实施意见》"])
     assert links["interprets"] == [{"id": None, "title": "关于我市全面推进政务公开工作实施意见", "doc_number": None}]
-    assert set(_numbers(links["cites"])) == {"中办发〔2016〕8号", "粤办发〔2016〕22号"}
+    # The seed cites 《中华人民共和国政府信息公开条例》 by its 令 number too.
+    assert set(_numbers(links["cites"])) == {"中办发〔2016〕8号", "粤办发〔2016〕22号", "国务院令第492号"}
 
 
 def test_the_policy_arriving_later_links_both_ways(seeds):
