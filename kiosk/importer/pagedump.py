@@ -56,7 +56,7 @@ _SEPARATORS = re.compile(r"[\s、，,；;]+")
 # A 文号 printed after the title in brackets: 关于…的通知(岳办发〔2017〕2号).
 _TRAILING_NUMBER = re.compile(r"[（(](?P<number>[^（()）]{4,40})[)）]\s*$")
 _TITLE_ISSUER = re.compile(
-    r"^(?P<org>.{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|局|厅))关于"
+    r"^(?P<org>.{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|局|厅))(?:关于|转发|印发|批转)"
 )
 _VALIDITY_MARK = re.compile(r"[【\[（(]\s*(已?废止|已?失效|已?修订)\s*[】\]）)]")
 
@@ -253,7 +253,9 @@ def _split_trailing_number(lines: list[str]) -> list[str]:
 def _order_number_across_lines(lines: list[str], end: int) -> tuple[DocNumber, int] | None:
     """`中华人民共和国国务院令` on one line and `第227号` on the next, as a 令 is printed."""
     for i in range(min(end, len(lines) - 1)):
-        if lines[i].endswith("令") and re.fullmatch(r"[（(]?第\s*\d{1,5}\s*号[)）]?", lines[i + 1]):
+        if lines[i].endswith("令") and re.fullmatch(
+            r"[（(]?(?:(?:19|20)\d{2}\s*年\s*)?第\s*\d{1,5}\s*号[)）]?", lines[i + 1]
+        ):
             number = parse_doc_number(lines[i] + lines[i + 1])
             if number and number.order:
                 return number, i
@@ -388,8 +390,8 @@ def _find_title(
 
 def _signature(lines: list[str], head_end: int) -> tuple[str | None, date | None]:
     """The issuer and date the document is signed with: one or more office lines (or a 令's signer)
-    right above a date line. The first one in the text is the document's own; a forwarded report's
-    signature comes after it."""
+    right above a date line, or a date standing alone under the opening text. The first one in the
+    text is the document's own: a forwarded report's signature and date come after it."""
     for i in range(1, len(lines)):
         if not is_date_line(lines[i]) or _labels(lines[i]):
             continue
@@ -403,7 +405,7 @@ def _signature(lines: list[str], head_end: int) -> tuple[str | None, date | None
             k -= 1
         if offices:
             return "、".join(offices), parse_date(lines[i])
-        if _SIGNER.match(lines[i - 1]):
+        if _SIGNER.match(lines[i - 1]) or i > head_end:
             return None, parse_date(lines[i])
     return None, None
 
@@ -475,19 +477,10 @@ def _find_issuer_and_dates(
 
     # The labelled date of issue first: on a 转发 page the forwarded report is signed and dated too.
     written = next((parse_date(labels[key]) for key in ("成文日期", "发文日期", "印发日期") if labels.get(key)), None)
-    out.issued = written or signature_date or _closing_date(lines, head_end)
+    out.issued = written or signature_date
     out.published = _published(lines, labels)
     if out.issued is None and out.published is not None:
         out.issued = out.published
         out.notes.append("date of issue taken from the publication date")
     if out.published is None:
         out.published = out.issued
-
-
-def _closing_date(lines: list[str], head_end: int) -> date | None:
-    """A date standing alone after the opening of the text, with no office above it (海口市's
-    二○一一年四月八日 under the forwarding text): the date the document was signed."""
-    for line in lines[head_end:]:
-        if is_date_line(line) and not _labels(line):
-            return parse_date(line)
-    return None
