@@ -239,9 +239,12 @@ def _split_number_prefix(line: str) -> tuple[str | None, str]:
 
 
 def _split_trailing_number(lines: list[str]) -> list[str]:
-    """`关于…的通知(岳办发〔2017〕2号)` → the title line and the 文号 line, as most portals print them."""
+    """`关于…的通知(岳办发〔2017〕2号)` above the text → the title line and the 文号 line, as most portals
+    print them. Only above the first line of text: a list of cited documents in the body stays whole."""
     out = []
-    for line in lines:
+    for i, line in enumerate(lines):
+        if _is_body_like(line) and not is_chrome(line):
+            return out + lines[i:]
         match = _TRAILING_NUMBER.search(line)
         if match and len(line) > len(match.group()) + 6 and parse_doc_number(match["number"]):
             out.extend([line[: match.start()].rstrip(), match["number"].strip()])
