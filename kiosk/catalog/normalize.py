@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from kiosk.catalog.docnumber import order_number
+
 # Characters that make up searchable text: CJK ideographs (BMP blocks and extension A) and ASCII
 # letters and digits. Everything else (punctuation, spaces, FTS operators) separates terms.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -69,9 +71,22 @@ _QUERY_DOC_NUMBER = re.compile(
 )
 
 
+# 令 numbers as people type them: 国务院令706号, 国令 第706号, 国务院令(第706号), 交通运输部令 2019 年第1号.
+_QUERY_ORDER_NUMBER = re.compile(
+    rf"^\s*(?P<agency>[{CJK}]{{1,16}}令)\s*[(（〔［\[]?\s*(?:(?P<year>(?:19|20)\d{{2}})\s*年\s*)?第?\s*"
+    r"(?P<serial>\d{1,5})\s*号\s*[)）〕］\]]?\s*$"
+)
+
+
 def parse_query_doc_number(text: str) -> str | None:
-    """The canonical 文号 (海政办发〔2019〕23号) when the whole query is one, in any bracket style."""
-    match = _QUERY_DOC_NUMBER.match(unicodedata.normalize("NFKC", text))
+    """The canonical 文号 (海政办发〔2019〕23号, 国务院令第706号) when the whole query is one, in any bracket
+    style or spacing: the same key the catalog stores for that document."""
+    text = unicodedata.normalize("NFKC", text)
+    order = _QUERY_ORDER_NUMBER.match(text)
+    if order:
+        year = int(order["year"]) if order["year"] else None
+        return order_number(order["agency"][:-1] + "令", year, int(order["serial"]))
+    match = _QUERY_DOC_NUMBER.match(text)
     if not match:
         return None
     return f"{match['agency']}〔{match['year']}〕{int(match['serial'])}号"

@@ -40,10 +40,15 @@ def is_interpretation(title: str, category: str | None) -> bool:
 
 
 def number_tail(number: str | None) -> str | None:
-    """〔2019〕23号 of 海政办发〔2019〕23号: what stays right when the agency in front is misread."""
-    if not number or "〔" not in number:
+    """〔2019〕23号 of 海政办发〔2019〕23号, 令第706号 of 国务院令第706号: what stays right when the agency
+    in front is misread."""
+    if not number:
         return None
-    return number[number.index("〔") :]
+    if "〔" in number:
+        return number[number.index("〔") :]
+    if "令" in number:
+        return number[number.rindex("令") :]
+    return None
 
 
 def extract_relations(doc: Any) -> list[tuple[str, str | None, str | None]]:

@@ -1,6 +1,6 @@
 import pytest
 
-from kiosk.catalog.docnumber import find_doc_numbers, normalize_doc_number, parse_doc_number
+from kiosk.catalog.docnumber import find_doc_numbers, normalize_doc_number, order_issuer, parse_doc_number
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,39 @@ def test_offsets_point_into_the_original_text():
     assert text[number.start : number.end] == "中办发 〔2016〕8号"
 
 
-@pytest.mark.parametrize("text", ["", "关于印发通知", "2019年7月17日", "第12号", "国务院令第492号"])
+@pytest.mark.parametrize("text", ["", "关于印发通知", "2019年7月17日", "第12号", "命令第3号", "第一号令"])
 def test_text_that_is_not_a_doc_number(text):
     assert parse_doc_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized", "issuer"),
+    [
+        ("国务院令第706号", "国务院令第706号", "国务院"),
+        ("国令第706号", "国务院令第706号", "国务院"),
+        ("中华人民共和国国务院令 第706号", "国务院令第706号", "国务院"),
+        ("中华人民共和国国务院令（第292号）", "国务院令第292号", "国务院"),
+        ("广东省人民政府令第300号", "广东省人民政府令第300号", "广东省人民政府"),
+        ("杭州市人民政府令第321号", "杭州市人民政府令第321号", "杭州市人民政府"),
+        ("交通运输部令2019年第1号", "交通运输部令2019年第1号", "交通运输部"),
+        ("中华人民共和国商务部令2019年第1号", "商务部令2019年第1号", "商务部"),
+        ("生态环境部令第4号", "生态环境部令第4号", "生态环境部"),
+    ],
+)
+def test_an_order_number_in_any_of_its_forms_is_a_doc_number_with_its_issuer(text, normalized, issuer):
+    parsed = parse_doc_number(text)
+    assert parsed is not None and parsed.normalized == normalized
+    assert order_issuer(parsed) == issuer
+
+
+def test_an_order_cited_in_running_text_is_found_without_the_words_before_it():
+    text = "依据《价格违法行为行政处罚规定》（中华人民共和国国务院令第585号）第十三条和国令第706号的规定"
+    assert [n.normalized for n in find_doc_numbers(text)] == ["国务院令第585号", "国务院令第706号"]
+
+
+def test_a_year_in_square_brackets_makes_a_doc_number_whatever_the_agency_ends_with():
+    assert normalize_doc_number("海府〔2011〕33号") == "海府〔2011〕33号"
+    assert normalize_doc_number("沪建建[2003]89号") == "沪建建〔2003〕89号"
+    assert normalize_doc_number("财建〔2013〕644号") == "财建〔2013〕644号"
+    # In round brackets the agency still has to end like one: 计划(2019)3号 is not a 文号.
+    assert normalize_doc_number("工作计划(2019)3号") is None

@@ -112,3 +112,27 @@ def test_readings_of_titles_use_words_for_polyphones():
 def test_each_syllable_is_one_symbol():
     assert len(syllable_symbols(["zheng", "wu", "gong", "kai"])) == 4
     assert syllable_symbols(["lue"]) == syllable_symbols(["lve"])
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "国务院令第706号",
+        "国令第706号",
+        "国务院令706号",
+        "国务院令（第706号）",
+        "中华人民共和国国务院令 第 706 号",
+        "国令 第７０６号",
+    ],
+)
+def test_an_order_number_typed_any_way_normalises_to_the_key_the_catalog_stores(typed):
+    from kiosk.catalog.docnumber import normalize_doc_number
+
+    assert (
+        normalize_query(typed).doc_number == normalize_doc_number("中华人民共和国国务院令第706号") == "国务院令第706号"
+    )
+
+
+def test_a_ministry_order_with_a_year_normalises_with_its_year():
+    assert normalize_query("交通运输部令 2019年 第1号").doc_number == "交通运输部令2019年第1号"
+    assert normalize_query("中华人民共和国商务部令2019年第1号").doc_number == "商务部令2019年第1号"

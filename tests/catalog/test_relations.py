@@ -50,7 +50,8 @@ def test_a_document_is_not_its_own_citation(seeds):
 def test_the_interpretation_seed_names_its_policy_even_before_the_policy_arrives(seeds):
     links = related(SEED_IDS["解读《关于我市全面推进政务公开工作实施意见》"])
     assert links["interprets"] == [{"id": None, "title": "关于我市全面推进政务公开工作实施意见", "doc_number": None}]
-    assert set(_numbers(links["cites"])) == {"中办发〔2016〕8号", "粤办发〔2016〕22号"}
+    # The seed cites 《中华人民共和国政府信息公开条例》 by its 令 number too.
+    assert set(_numbers(links["cites"])) == {"中办发〔2016〕8号", "粤办发〔2016〕22号", "国务院令第492号"}
 
 
 def test_the_policy_arriving_later_links_both_ways(seeds):
@@ -117,3 +118,22 @@ def test_generated_interpretations_find_their_policies(tmp_path):
 )
 def test_title_key_matches_a_title_however_it_is_quoted(title, key):
     assert title_key(title) == key
+
+
+def test_an_order_cited_in_any_of_its_forms_links_to_the_order_in_the_catalog(seeds):
+    upsert_documents(
+        [
+            record(
+                "order",
+                "中华人民共和国政府信息公开条例",
+                "第一条 为了保障公民依法获取政府信息，制定本条例。",
+                issuer="国务院",
+                doc_number="中华人民共和国国务院令第711号",
+            ),
+            record("c1", "关于贯彻条例的通知", "根据《中华人民共和国政府信息公开条例》（国令第711号）的规定……"),
+            record("c2", "关于再次贯彻条例的通知", "按照国务院令 第711号执行。"),
+        ]
+    )
+    assert {e["id"] for e in related("order")["cited_by"]} == {"c1", "c2"}
+    assert related("c1")["cites"][0]["id"] == "order"
+    assert related("c2")["cites"][0]["doc_number"] == "国务院令第711号"

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
+from kiosk.catalog.docnumber import normalize_doc_number
 from kiosk.importer import parse_folder
-from kiosk.importer.pagedump import extract
+from kiosk.importer.pagedump import extract, html_to_text
 from tests.conftest import SEEDS
 
 SEED_EXPECTATIONS = {
@@ -188,3 +189,143 @@ def test_reimporting_gives_the_same_ids():
     second, _ = parse_folder(SEEDS)
     assert [d.record.id for d in first] == [d.record.id for d in second]
     assert len({d.record.id for d in first}) == 5
+
+
+# --- metadata tables, 令 numbers, joint issuers and dates, as real portals print them -----------------
+
+
+def test_letter_spaced_labels_with_either_colon_are_read_and_do_not_stay_in_the_title():
+    found = extract(
+        "索 引 号：000014349/2018-00222\n主　题　分　类:卫生、体育\n"
+        "标　　题：国务院关于修改部分行政法规的决定\n发 文 字 号: 国令第706号\n发布日期：2018年12月29日\n"
+        "各省、自治区、直辖市人民政府：\n　　国务院决定修改部分行政法规。"
+    )
+    assert found.title == "国务院关于修改部分行政法规的决定"
+    assert (found.index_no, found.category, found.doc_number) == ("000014349/2018-00222", "卫生、体育", "国令第706号")
+    assert found.published == date(2018, 12, 29)
+    assert "索" not in found.body and "标" not in found.body.splitlines()[0]
+
+
+TABLE_LAYOUTS = {
+    "td cells": "<table><tr><td><b>索 引 号：</b></td><td>{index}</td><td><b>主题分类：</b></td><td>{cat}</td></tr>"
+    "<tr><td><b>发文机关：</b></td><td>{issuer}</td><td><b>成文日期：</b></td><td>{issued}</td></tr>"
+    "<tr><td><b>标　　题：</b></td><td colspan=3>{title}</td></tr>"
+    "<tr><td><b>发文字号：</b></td><td>{number}</td><td><b>发布日期：</b></td><td>{published}</td></tr></table>",
+    "th and td without colons": "<table><tr><th>索引号</th><td>{index}</td><th>主题分类</th><td>{cat}</td></tr>"
+    "<tr><th>发文机关</th><td>{issuer}</td><th>成文日期</th><td>{issued}</td></tr>"
+    "<tr><th>标题</th><td>{title}</td></tr><tr><th>发文字号</th><td>{number}</td><th>发布日期</th><td>{published}</td></tr>"
+    "</table>",
+    "list of spans": "<ul><li><span>索 引 号：</span>{index}</li><li><span>主题分类：</span>{cat}</li>"
+    "<li><span>发文机关：</span>{issuer}</li><li><span>成文日期：</span>{issued}</li><li><span>标　　题：</span>{title}</li>"
+    "<li><span>发文字号：</span>{number}</li><li><span>发布日期：</span>{published}</li></ul>",
+    "definition list": "<dl><dt>索引号：</dt><dd>{index}</dd><dt>主题分类：</dt><dd>{cat}</dd><dt>发文机关：</dt>"
+    "<dd>{issuer}</dd><dt>成文日期：</dt><dd>{issued}</dd><dt>标题：</dt><dd>{title}</dd><dt>发文字号：</dt>"
+    "<dd>{number}</dd><dt>发布日期：</dt><dd>{published}</dd></dl>",
+}
+
+
+@pytest.mark.parametrize("layout", sorted(TABLE_LAYOUTS))
+def test_a_metadata_table_is_read_as_label_and_value_cells_in_any_markup(layout):
+    html = TABLE_LAYOUTS[layout].format(
+        index="11330100002489/2021-00031",
+        cat="城乡建设",
+        issuer="杭州市人民政府",
+        issued="2021年3月5日",
+        title="杭州市人民政府关于印发杭州市公租房管理办法的通知",
+        number="杭政〔2021〕9号",
+        published="2021-03-08",
+    )
+    html += "<div><p>各区、县（市）人民政府，市政府各部门：</p><p>现将《杭州市公租房管理办法》印发给你们，请认真贯彻执行。</p></div>"
+    found = extract(html_to_text(html))
+    assert found.title == "杭州市人民政府关于印发杭州市公租房管理办法的通知"
+    assert (found.index_no, found.category, found.issuer) == ("11330100002489/2021-00031", "城乡建设", "杭州市人民政府")
+    assert (found.doc_number, found.issued, found.published) == ("杭政〔2021〕9号", date(2021, 3, 5), date(2021, 3, 8))
+    assert found.body.startswith("各区、县（市）人民政府")
+
+
+def test_a_label_with_an_empty_value_does_not_take_the_next_label_as_its_value():
+    found = extract(
+        "• 索引号:\n\n6107280000/2024-001005\n• 主题分类:\n• 发文字号:\n镇政发〔2024〕7号\n"
+        "镇巴县人民政府工作规则\n第一条 为规范县政府工作，制定本规则。"
+    )
+    assert (found.index_no, found.category, found.doc_number) == (
+        "6107280000/2024-001005",
+        "政策文件",
+        "镇政发〔2024〕7号",
+    )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "国务院办公厅、中央军委办公厅",
+        "国务院办公厅 中央军委办公厅",
+        "国务院办公厅　中央军委办公厅",
+        "国务院办公厅，中央军委办公厅",
+    ],
+)
+def test_a_joint_issuer_in_the_issuer_cell_is_kept_whole(cell):
+    found = extract(f"发文机关：{cell}\n标题：关于加强调查和管理工作的通知\n各省人民政府：\n现通知如下。")
+    assert found.issuer == "国务院办公厅、中央军委办公厅"
+
+
+def test_a_joint_signature_over_several_lines_is_kept_whole():
+    found = extract(
+        "中共岳阳市委办公室岳阳市人民政府办公室印发《关于全面推进政务公开工作的实施意见》的通知(岳办发〔2017〕2号)\n"
+        "各县市区委、人民政府，市直各单位：\n现印发给你们，请结合实际认真贯彻执行。\n"
+        "中共岳阳市委办公室\n岳阳市人民政府办公室\n2017年1月10日\n"
+    )
+    assert found.issuer == "中共岳阳市委办公室、岳阳市人民政府办公室"
+    assert found.doc_number == "岳办发〔2017〕2号"
+    assert found.title == "中共岳阳市委办公室岳阳市人民政府办公室印发《关于全面推进政务公开工作的实施意见》的通知"
+    assert found.issued == date(2017, 1, 10)
+
+
+@pytest.mark.parametrize(
+    ("header", "number", "issuer"),
+    [
+        ("中华人民共和国国务院令\n第706号", "国务院令第706号", "国务院"),
+        ("国令第706号", "国务院令第706号", "国务院"),
+        ("广东省人民政府令\n第300号", "广东省人民政府令第300号", "广东省人民政府"),
+        ("交通运输部令2019年第1号", "交通运输部令2019年第1号", "交通运输部"),
+        ("中华人民共和国商务部令\n2019年第1号", "商务部令2019年第1号", "商务部"),
+    ],
+)
+def test_an_order_page_takes_the_order_as_its_doc_number_and_its_issuer_from_the_order(header, number, issuer):
+    found = extract(
+        f"{header}\n《有关规定》已经审议通过，现予公布，自2019年3月1日起施行。\n部长 某某\n2019年1月15日\n"
+        "有关规定\n第一条 为了规范管理，制定本规定。"
+    )
+    assert normalize_doc_number(found.doc_number) == number
+    assert found.issuer == issuer
+    assert found.issued == date(2019, 1, 15)
+
+
+def test_a_forwarding_page_is_dated_by_its_own_closing_date_not_by_the_forwarded_reports():
+    found = extract(
+        "海口市人民政府办公厅转发市发展改革委关于物价工作意见的通知\n"
+        "各区人民政府，市政府直属各单位：\n市发展改革委《关于物价工作的意见》已经市政府同意，现转发给你们。\n"
+        "二○一一年四月八日\n关于物价工作的意见\n市政府：\n现将意见报告如下。\n海口市发展和改革委员会\n2011年3月2日\n"
+    )
+    assert found.issued == date(2011, 4, 8)
+
+
+def test_the_labelled_date_of_issue_comes_before_any_date_in_the_text():
+    found = extract(
+        "成文日期：1996年02月05日\n标题：国务院办公厅转发国家地震局关于加强防震减灾工作意见报告的通知\n"
+        "各省、自治区、直辖市人民政府：\n现转发给你们，请认真贯彻执行。\n"
+        "关于加强防震减灾工作意见的报告\n国务院：\n现报告如下。\n国家地震局\n一九九六年一月二十五日\n"
+    )
+    assert found.issued == date(1996, 2, 5)
+
+
+def test_a_stamp_followed_by_labels_at_the_top_is_the_publication_date():
+    found = extract(
+        "关于印发《海口市人民政府工作规则》的通知\n2011-06-18 00:00:00 来源: 本站原创\n海府〔2011〕33号\n"
+        "各区人民政府：\n现予印发。\n二○一一年四月八日\n"
+    )
+    assert (found.published, found.issued, found.doc_number) == (
+        date(2011, 6, 18),
+        date(2011, 4, 8),
+        "海府〔2011〕33号",
+    )
