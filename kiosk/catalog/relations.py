@@ -153,11 +153,10 @@ def _resolve_interpretation(db, source_id: str, source_issuer: str | None, numbe
     return None
 
 
-def related(db, doc_id: str) -> dict[str, list[dict[str, Any]]]:
-    """cites / cited_by / interprets / interpreted_by of one document, resolved against the catalog."""
-    from kiosk.catalog.documents import get_document
-
-    doc = get_document(doc_id)
+def related(db, doc: Any) -> dict[str, list[dict[str, Any]]]:
+    """cites / cited_by / interprets / interpreted_by of one document (a stored Document), resolved
+    against the catalog. Links are read with the connection only, so this module sits below documents."""
+    doc_id = doc.id
     result: dict[str, list[dict[str, Any]]] = {"cites": [], "cited_by": [], "interprets": [], "interpreted_by": []}
     links = db.execute_sql(
         "SELECT kind, target_number, target_title FROM relation WHERE source_id = ? ORDER BY id", (doc_id,)
@@ -198,8 +197,8 @@ def related(db, doc_id: str) -> dict[str, list[dict[str, Any]]]:
     for source_id, issuer, number, key in candidates:
         target = _resolve_interpretation(db, source_id, issuer, number, key)
         if target is not None and target[0] == doc_id:
-            source = get_document(source_id)
-            result["interpreted_by"].append({"id": source.id, "title": source.title, "doc_number": source.doc_number})
+            row = db.execute_sql(f"SELECT {_DOC_COLUMNS} FROM document d WHERE d.id = ?", (source_id,)).fetchone()
+            result["interpreted_by"].append(_brief(row))
     return result
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from kiosk.catalog import facets as facet_arrays
 from kiosk.catalog import relations
 from kiosk.catalog.docnumber import find_doc_numbers
+from kiosk.catalog.documents import get_document
 from kiosk.catalog.facets import Filters
 from kiosk.catalog.models import database
 from kiosk.catalog.normalize import (
@@ -655,7 +656,8 @@ def warm_up() -> None:
 
 def related(doc_id: str) -> dict[str, list[dict[str, Any]]]:
     """cites / cited_by / interprets / interpreted_by of a document in the open catalog."""
-    return relations.related(_open_db(), doc_id)
+    db = _open_db()
+    return relations.related(db, get_document(doc_id))
 
 
 def _open_db():

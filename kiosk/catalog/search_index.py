@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from kiosk.catalog.normalize import fold, initial_pairs, runs, text_reading
+from kiosk.catalog.relations import number_tail, refresh_relations, title_key
 
 log = logging.getLogger(__name__)
 
@@ -198,8 +199,6 @@ def _layout(row: IndexRow, issuer_id: int, category_id: int) -> tuple[str, tuple
 
 
 def _prepare(rows: list[tuple[IndexRow, int, int]]) -> tuple[list, list, list]:
-    from kiosk.catalog.relations import number_tail, title_key
-
     docs, bodies, heads = [], [], []
     for row, issuer_id, category_id in rows:
         body, head = _layout(row, issuer_id, category_id)
@@ -359,8 +358,6 @@ def _stored_keys(db, doc_ids: list[str]) -> dict[str, int]:
 def apply_changes(db, previous: dict[str, Any], new_docs: Sequence[Any], removed: Iterable[str] = ()) -> None:
     """Re-index `new_docs` (replacing `previous`, their versions before this transaction changed
     them) and drop `removed`. Call inside the writer's transaction, with the links refreshed too."""
-    from kiosk.catalog.relations import refresh_relations
-
     removed = set(removed)
     new_by_id = {doc.id: doc for doc in new_docs}  # the last version wins if an id comes twice
     stored = _stored_keys(db, [i for i in {*previous, *removed} if i in previous])
@@ -399,8 +396,6 @@ def rebuild_index(db, *, batch: int = 1000) -> int:
 
     Uses the connection only, not the models: it also runs while a database is being migrated.
     """
-    from kiosk.catalog.relations import refresh_relations
-
     with db.atomic():
         db.execute_sql("DELETE FROM search_doc")
         db.execute_sql(f"INSERT INTO {BODY_TABLE} ({BODY_TABLE}) VALUES ('delete-all')")
