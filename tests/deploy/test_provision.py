@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import load_config
-from kiosk.provision import TERMINAL_DIR
+from kiosk.config import OPTIONS, load_config
+from kiosk.provision import TERMINAL_DIR, read_request
 from tests.conftest import Cli
 from tests.sync.feedkit import FeedBuilder, make_doc, make_keys
 
@@ -242,3 +242,9 @@ def test_the_sample_config_reads_through_the_options_spec():
     sample = TERMINAL_DIR / "kiosk.toml.sample"
     load_config(sample, environ={})
     assert tomllib.loads(sample.read_text(encoding="utf-8"))["fullscreen"] is True
+
+
+def test_the_usb_stick_sample_names_only_keys_provision_knows():
+    request = read_request(TERMINAL_DIR / "provision.toml.sample")
+    assert request.central.startswith("https://")
+    assert set(request.options) <= {o.name for o in OPTIONS}
