@@ -16,6 +16,9 @@ packages=(
   g++ zlib1g-dev                             # to build the kenlm module that reads that model
   postgresql                                 # central intake tests against PostgreSQL
   poppler-utils                              # pdftoppm for looking at printouts
+  systemd                                    # systemd-analyze verify and systemd-sysusers --root on the session units
+  cage xwayland                              # the kiosk session's compositor (verify needs /usr/bin/cage); SDL2 in Kivy's wheel has no Wayland driver
+  xinit                                      # the Xorg variant of the session (kiosk-xorg.service)
 )
 missing=()
 for p in "${packages[@]}"; do

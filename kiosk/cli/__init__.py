@@ -11,6 +11,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     docs,
     ime,
     printing,
+    provision,
     run,
     search,
     sync,

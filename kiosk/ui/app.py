@@ -9,6 +9,18 @@ from pathlib import Path
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+# A kiosk has nothing to copy or paste: Kivy's dummy provider, instead of probing for xclip and xsel at every
+# start and logging their tracebacks when they are missing.
+os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
+
+import kivy  # noqa: E402
+
+# KIVY_CLIPBOARD does not reach the X cut buffer, which Kivy 2.3.1 still looks for in xclip and xsel on
+# Linux; no provider at all leaves one expected CRITICAL line, dropped below.
+kivy.kivy_options["cutbuffer"] = ()
+logging.getLogger("kivy").addFilter(
+    lambda record: not str(record.msg).startswith("Cutbuffer: Unable to find any valuable Cutbuffer provider")
+)
 
 from kivy.app import App  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
@@ -23,6 +35,7 @@ from kiosk.speech import Speaker  # noqa: E402
 from kiosk.ui.fonts import register_cjk_font  # noqa: E402
 from kiosk.ui.idle import IdleReset  # noqa: E402
 from kiosk.ui.theme import theme  # noqa: E402
+from kiosk.watchdog import Notifier, enable_stack_dumps, install_test_freeze_hook  # noqa: E402
 
 log = logging.getLogger(__name__)
 SCREENS_DIR = Path(__file__).parent / "screens"
@@ -43,6 +56,7 @@ class KioskApp(App):
         self.outbox_worker = None
         self.last_sync_outcome = None  # for the freshness line (staff mode, not built yet, will show it too)
         self.idle = IdleReset(env.config.idle_reset_seconds, self.reset_session)
+        self.watchdog = Notifier()
 
     def build(self) -> ScreenManager:
         from kiosk.ui.screens.apply import ApplyScreen
@@ -69,8 +83,25 @@ class KioskApp(App):
 
         Window.bind(on_touch_down=self.idle.touched, on_key_down=self.idle.touched)
         Clock.schedule_interval(self.idle.check, 1.0)
+        self._start_watchdog()
+
+    def _start_watchdog(self) -> None:
+        """READY=1 on the first frame of the home screen, then WATCHDOG=1 from the main loop itself: pings
+        from a thread would go on while the screen is frozen."""
+        if not self.watchdog.enabled:
+            return
+        enable_stack_dumps()
+        install_test_freeze_hook()
+        Clock.schedule_once(lambda _dt: self.watchdog.ready("主页已显示"), 0)
+        if self.watchdog.ping_interval:
+            Clock.schedule_interval(lambda _dt: self.watchdog.ping(), self.watchdog.ping_interval)
+
+    def open_settings(self, *_args) -> bool:
+        """F1 on a keyboard would open Kivy's own settings panel; residents must not reach it."""
+        return False
 
     def on_stop(self) -> None:
+        self.watchdog.stopping()
         self.speaker.stop()
         if self.sync_scheduler is not None:
             self.sync_scheduler.stop(timeout=5)
@@ -156,4 +187,5 @@ class KioskApp(App):
 def run_app(env: Env, fullscreen: bool | None = None) -> None:
     if fullscreen if fullscreen is not None else env.config.fullscreen:
         KivyConfig.set("graphics", "fullscreen", "auto")
+        KivyConfig.set("kivy", "exit_on_escape", "0")  # Esc on a keyboard must not close the kiosk
     KioskApp(env).run()

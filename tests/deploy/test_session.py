@@ -1,0 +1,102 @@
+"""The locked-down session: every unit passes `systemd-analyze verify`, the ways out are closed, and the
+kiosk starts without Kivy's clipboard probe tracebacks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kiosk.provision import SHIPPED_KIOSK_COMMAND, TERMINAL_DIR
+from tests.conftest import Cli
+
+REPO = Path(__file__).resolve().parents[2]
+UNITS = sorted(TERMINAL_DIR.glob("*.service"))
+
+
+def unit_settings(path: Path) -> dict[str, list[str]]:
+    settings: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            settings.setdefault(key.strip(), []).append(value.strip())
+    return settings
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze (Debian package systemd)")
+def test_every_unit_a_terminal_gets_passes_systemd_analyze_verify(tmp_path):
+    root = tmp_path / "root"
+    Cli(tmp_path / "h")(
+        "provision", "--central", "https://gk.example.gov.cn/intake/", "--token", "token-0001",
+        "--trusted-key", str(REPO / "assets/demo/demo-feed.pub"), "--zone-name", "专区",
+        "--root", str(root), "--skip-sync", "--skip-ime",
+    )  # fmt: skip
+    units = sorted((root / "etc/systemd/system").glob("*.service"))
+    assert [u.name for u in units] == [u.name for u in UNITS] == ["kiosk-xorg.service", "kiosk.service"]
+    result = subprocess.run(["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True)
+    # verify exits 0 on unknown keys too: clean means it said nothing at all.
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda u: u.name)
+def test_a_unit_is_watched_restarted_and_logged_to_the_journal(unit):
+    settings = unit_settings(unit)
+    assert settings["Type"] == ["notify"]
+    assert settings["NotifyAccess"] == ["all"]  # the kiosk is the compositor's child, not the main process
+    assert settings["WatchdogSec"] == ["30"]
+    assert settings["Restart"] == ["always"]
+    assert settings["StartLimitIntervalSec"] == ["0"]
+    assert settings["StandardOutput"] == settings["StandardError"] == ["journal"]
+    assert settings["User"] == ["kiosk"]
+    assert SHIPPED_KIOSK_COMMAND + " run --fullscreen" in settings["ExecStart"][0]
+    assert not list(TERMINAL_DIR.glob("*.timer"))  # the kiosk's own scheduler syncs; no second schedule
+
+
+def test_no_key_combination_leaves_the_session():
+    cage = unit_settings(TERMINAL_DIR / "kiosk.service")["ExecStart"][0]
+    assert " -s " not in cage  # cage -s would allow VT switching
+    xorg = (TERMINAL_DIR / "xorg.conf.d/10-kiosk-lockdown.conf").read_text()
+    assert 'Option "DontZap" "true"' in xorg
+    assert 'Option "DontVTSwitch" "true"' in xorg
+    assert "-novtswitch" in unit_settings(TERMINAL_DIR / "kiosk-xorg.service")["ExecStart"][0]
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs Xvfb (installed by make test)")
+def test_the_kiosk_starts_without_clipboard_probe_tracebacks(tmp_path):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "KIOSK_HOME": str(tmp_path / "home"),
+        "KIVY_HOME": str(tmp_path / "kivy_home"),
+        "KIVY_NO_ARGS": "1",
+    }
+    env.pop("KIVY_CLIPBOARD", None)
+    log = tmp_path / "out.txt"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            ["xvfb-run", "-a", sys.executable, "-m", "kiosk", "run", "--windowed"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60
+            kiosk_log = tmp_path / "home/logs/kiosk.log"
+            # A TextInput on the home screen is what makes Kivy pick its clipboard providers.
+            while time.monotonic() < deadline and "Clipboard: Provider" not in _read(kiosk_log):
+                time.sleep(0.5)
+            time.sleep(1)
+        finally:
+            os.killpg(proc.pid, 15)
+            proc.wait(20)
+    output = log.read_text(errors="replace") + _read(kiosk_log)
+    assert "Clipboard: Provider: dummy" in output
+    for noise in ("Traceback", "'xclip'", "'xsel'", "Cutbuffer"):
+        assert noise not in output
+
+
+def _read(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
