@@ -192,7 +192,9 @@ def masked_view(env: Env, app: Application, sealer: Sealer | None = None) -> dic
         contact_person = mask_name(data.get("contact_person", ""))
         email = mask_email(data.get("email", "")) if data.get("email") else ""
         address = mask_address(data.get("address", "")) if data.get("address") else ""
-        names = [data.get("name", ""), data.get("contact_person", "")] if not is_org else [data.get("contact_person", "")]
+        names = (
+            [data.get("name", ""), data.get("contact_person", "")] if not is_org else [data.get("contact_person", "")]
+        )
         description = mask_text(data["description"], 200, names=names)
     return {
         "tracking": app.tracking,

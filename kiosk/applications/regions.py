@@ -42,8 +42,7 @@ def issuing_codes(codes: Mapping[str, str]) -> frozenset[str]:
     return frozenset(
         code
         for code, name in codes.items()
-        if _is_county(code)
-        or (_is_prefecture(code) and code[:4] not in with_counties and not _is_grouping(name))
+        if _is_county(code) or (_is_prefecture(code) and code[:4] not in with_counties and not _is_grouping(name))
     )
 
 
@@ -121,4 +120,3 @@ def load_regions(env: Env) -> RegionTable:
 
     open_catalog(env, install_demo=False)
     return regions_from_state(get_state(REGIONS))
-

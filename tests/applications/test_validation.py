@@ -144,7 +144,8 @@ def test_a_landline_keeps_its_area_code_however_the_prefix_is_written(phone, nor
 
 
 @pytest.mark.parametrize(
-    "phone", ["00000000000", "+86 000 00000000", "0000-0000000", "12345678901", "0412-123", "+86 138 1234", "+999 12345"]
+    "phone",
+    ["00000000000", "+86 000 00000000", "0000-0000000", "12345678901", "0412-123", "+86 138 1234", "+999 12345"],
 )
 def test_numbers_no_one_can_be_called_on_are_refused(phone):
     assert errors_of(person(phone=phone)) == {"phone": "bad_format"}
