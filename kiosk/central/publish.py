@@ -16,7 +16,6 @@ from kiosk.catalog.record import DocumentRecord
 from kiosk.errors import BadInput, KioskError
 from kiosk.importer import parse_folder
 from kiosk.sync.calendar import CalendarFormatError, encode_calendar
-from kiosk.sync.regions import RegionsFormatError, encode_regions
 from kiosk.sync.feed import (
     ROOT_NAME,
     Entry,
@@ -33,6 +32,7 @@ from kiosk.sync.feed import (
     sha256_bytes,
     shard_of,
 )
+from kiosk.sync.regions import RegionsFormatError, encode_regions
 from kiosk.sync.signing import key_id, load_private_key, sign_root, verify_root
 
 log = logging.getLogger(__name__)

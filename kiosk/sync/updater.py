@@ -28,7 +28,6 @@ from kiosk.environment import DEMO_KEY_PATH, Env
 from kiosk.errors import ConfigError, KioskError, Offline, Refused, StorageError
 from kiosk.sync import state
 from kiosk.sync.calendar import CalendarFormatError, parse_calendar
-from kiosk.sync.regions import RegionsFormatError, parse_regions
 from kiosk.sync.feed import (
     MAX_ATTACHMENT_BYTES,
     Entry,
@@ -42,6 +41,7 @@ from kiosk.sync.feed import (
     sha256_bytes,
     shard_index,
 )
+from kiosk.sync.regions import RegionsFormatError, parse_regions
 from kiosk.sync.signing import canonical_json, load_trusted_keys, verify_root
 from kiosk.sync.sources import Source, open_source, storage_error
 from kiosk.sync.staging import StagingPack

@@ -110,4 +110,3 @@ def test_malformed_lists_are_refused_with_a_reason(data):
 def test_a_deeply_nested_list_is_a_format_error_not_a_crash():
     with pytest.raises(RegionsFormatError):
         parse_regions(b"[" * 100_000 + b"]" * 100_000)
-
