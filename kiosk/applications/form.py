@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.applications.identity import ID_TYPE_NAMES
-from kiosk.applications.masking import mask_address, mask_email, mask_id, mask_name, mask_phone
+from kiosk.applications.masking import mask_address, mask_email, mask_id, mask_name, mask_personal, mask_phone
 from kiosk.applications.records import InvalidApplication
 from kiosk.applications.regions import RegionTable, load_regions
 from kiosk.applications.validation import FIELDS, LABELS, FieldError, describe_choice, validate_application
@@ -231,6 +231,11 @@ class ApplicationForm:
                 shown = mask_name(shown)
             elif masked and field in _MASKS:
                 shown = _MASKS[field](shown)
+            elif masked and field == "description":
+                names = [self.values.get("contact_person")]
+                if not self.is_organization:
+                    names.append(self.values.get("name"))
+                shown = mask_personal(shown, [n for n in names if isinstance(n, str)])
             rows.append({"field": field, "label": self.label(field), "value": shown, "step": step_of(field)})
         return rows
 
