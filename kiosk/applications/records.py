@@ -28,7 +28,6 @@ from kiosk.applications.tracking import (
 from kiosk.applications.validation import FieldError, describe_choice, validate_application
 from kiosk.environment import Env
 from kiosk.errors import BadInput, NotFound, StorageError
-from kiosk.importer.textutil import decode_bytes
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +63,8 @@ def parse_application(data: bytes, name: str = "application") -> Any:
             f"申请文件过大（超过 {MAX_APPLICATION_BYTES // 1024} KB），请检查是否选错了文件。",
             f"{name} is larger than {MAX_APPLICATION_BYTES} bytes",
         )
+    from kiosk.importer.textutil import decode_bytes  # the importer package is heavy; only files need it
+
     text = decode_bytes(data)
     if text is None:
         raise BadInput("申请文件不是有效的 JSON（无法识别的文字编码）。", f"{name} is neither UTF-8 nor GB18030")

@@ -3,14 +3,13 @@ central intake: normalise what was typed, then say per field, in Chinese, what i
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-import phonenumbers
 
 from kiosk.applications.identity import ID_TYPES, PERSON_ID_TYPES, IdProblem, check_id
 from kiosk.applications.regions import RegionTable
@@ -196,35 +195,49 @@ _BAD_PHONE = (
     "请填写11位手机号码，或带区号的固定电话（如 0412-1234567）。",
     "not a mobile, landline or international number",
 )
-# Numbers a person can be called back on; premium-rate and pager-style ranges are not.
-_CALLABLE = {
-    phonenumbers.PhoneNumberType.FIXED_LINE,
-    phonenumbers.PhoneNumberType.MOBILE,
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    phonenumbers.PhoneNumberType.TOLL_FREE,
-    phonenumbers.PhoneNumberType.SHARED_COST,
-    phonenumbers.PhoneNumberType.UAN,
-    phonenumbers.PhoneNumberType.VOIP,
-    phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
-}
 
 
-def _parse_phone(text: str) -> phonenumbers.PhoneNumber | None:
+@functools.cache
+def _callable_types() -> frozenset[int]:
+    """Numbers a person can be called back on; premium-rate ranges are not. (phonenumbers is imported
+    on first use: every `kiosk` command imports this module, few of them read a phone number.)"""
+    import phonenumbers
+
+    kinds = phonenumbers.PhoneNumberType
+    return frozenset(
+        {
+            kinds.FIXED_LINE,
+            kinds.MOBILE,
+            kinds.FIXED_LINE_OR_MOBILE,
+            kinds.TOLL_FREE,
+            kinds.SHARED_COST,
+            kinds.UAN,
+            kinds.VOIP,
+            kinds.PERSONAL_NUMBER,
+        }
+    )
+
+
+def _parse_phone(text: str) -> Any:
     """A valid, callable number per Google's libphonenumber metadata (it knows every CN area code),
     read as a Chinese number unless it starts with an international prefix."""
     # "+86 0412 …" and "0086 0412 …" keep the trunk 0 that must go after a country code.
+    import phonenumbers
+
     text = re.sub(r"^(\+\s*86|0086)[\s\-]*\(?0", r"\1 ", text)
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _CALLABLE:
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _callable_types():
         return None
     return number
 
 
 def normalize_phone(value: str) -> str:
     """Mobile 13812345678, landline 0412-1234567[-801], 400-123-4567, or +852-91234567."""
+    import phonenumbers
+
     value = unicodedata.normalize("NFKC", value).replace("－", "-").replace("—", "-").strip()
     if not value or len(value) > MAX_LENGTH["phone"] or not _PHONE_CHARS.fullmatch(value):
         raise _Invalid(*_BAD_PHONE)
