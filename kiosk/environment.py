@@ -19,6 +19,7 @@ FONT_PATH = ASSETS_DIR / "fonts" / "wqy-microhei.ttc"
 DEMO_SEEDS_DIR = ASSETS_DIR / "demo" / "seeds"
 DEMO_FEED_DIR = ASSETS_DIR / "demo" / "feed"  # signed demo feed built from the seeds (kiosk.central.demo)
 DEMO_KEY_PATH = ASSETS_DIR / "demo" / "demo-feed.pub"  # trusted only for DEMO_FEED_DIR
+REGIONS_PATH = ASSETS_DIR / "regions" / "regions.json"  # the region-code list shipped with a release
 
 
 def default_home(environ: Mapping[str, str] | None = None) -> Path:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import re
 import sys
 from pathlib import Path
 
-# Code never logs personal data; this filter catches what slips through (IDs, phones, e-mails).
-_SCRUB = (
-    (re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"), "[id]"),
-    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "[phone]"),
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "[email]"),
-)
+from kiosk.applications.masking import PERSONAL_PATTERNS
+
+# Code never logs personal data; this filter catches what slips through (IDs, phones, e-mails),
+# with the same patterns that mask them in free text on receipts and lists.
+_SCRUB = tuple((pattern, f"[{kind}]") for kind, pattern in PERSONAL_PATTERNS)
 
 
 def scrub(text: str) -> str:

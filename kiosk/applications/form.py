@@ -8,8 +8,9 @@ from datetime import date
 from typing import Any
 
 from kiosk.applications.identity import ID_TYPE_NAMES
-from kiosk.applications.masking import mask_address, mask_email, mask_id, mask_name, mask_phone
+from kiosk.applications.masking import mask_address, mask_email, mask_id, mask_name, mask_personal, mask_phone
 from kiosk.applications.records import InvalidApplication
+from kiosk.applications.regions import RegionTable, load_regions
 from kiosk.applications.validation import FIELDS, LABELS, FieldError, describe_choice, validate_application
 from kiosk.environment import Env
 from kiosk.errors import BadInput
@@ -82,8 +83,10 @@ class ApplicationForm:
         today: Callable[[], date] = date.today,
         precheck: Precheck | None = None,
         values: dict[str, Any] | None = None,
+        regions: RegionTable | None = None,
     ) -> None:
         self._today = today
+        self._regions = regions
         self._precheck = precheck
         self.values: dict[str, Any] = {}
         self.step = STEPS[0]
@@ -190,12 +193,12 @@ class ApplicationForm:
         return self.receipt
 
     def _validate(self, fields: tuple[str, ...] | None) -> list[FieldError]:
-        _, errors = validate_application(self.values, today=self._today(), fields=fields)
+        _, errors = validate_application(self.values, today=self._today(), fields=fields, regions=self._regions)
         return errors
 
     def _delivery_needs(self) -> list[FieldError]:
         """The way of delivery may need an address or e-mail typed on the contact step."""
-        _, errors = validate_application(self.values, today=self._today())
+        _, errors = validate_application(self.values, today=self._today(), regions=self._regions)
         return [e for e in errors if e.field in ("email", "address") and e.code == "required"]
 
     def _show(self, errors: list[FieldError]) -> None:
@@ -210,7 +213,7 @@ class ApplicationForm:
         """(label, value) rows for the review screen; personal data masked unless the resident asks
         to see it (people standing behind them in the hall)."""
         cleaned, _ = validate_application(
-            self.values, today=self._today(), fields=[f for f in FIELDS if f != "consent"]
+            self.values, today=self._today(), fields=[f for f in FIELDS if f != "consent"], regions=self._regions
         )
         rows = []
         for field in FIELDS:
@@ -228,13 +231,18 @@ class ApplicationForm:
                 shown = mask_name(shown)
             elif masked and field in _MASKS:
                 shown = _MASKS[field](shown)
+            elif masked and field == "description":
+                names = [self.values.get("contact_person")]
+                if not self.is_organization:
+                    names.append(self.values.get("name"))
+                shown = mask_personal(shown, [n for n in names if isinstance(n, str)])
             rows.append({"field": field, "label": self.label(field), "value": shown, "step": step_of(field)})
         return rows
 
 
 def terminal_form(env: Env, *, precheck: Precheck | None = None) -> ApplicationForm:
     """A form on this terminal: today from the terminal's clock, submitting into its store."""
-    return ApplicationForm(today=lambda: env.now().date(), precheck=precheck)
+    return ApplicationForm(today=lambda: env.now().date(), precheck=precheck, regions=load_regions(env))
 
 
 def submitter_for(env: Env) -> Submitter:

@@ -2,7 +2,9 @@
 
 python-stdnum has the GB 11643 / GB 32100 check digits and the GB/T 2260 region table, but its
 `ric.validate()` turns real residents away (a region code newer than the birth year) and accepts
-birth dates in the future, so only its parts are used here, never its verdict.
+birth dates in the future, so only its check digits are used here, never its verdict. Its region
+table also lags the official list and calls province codes counties: kiosk.applications.regions
+decides the place of issue.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from stdnum import numdb
 from stdnum.cn import ric, uscc
+
+from kiosk.applications.regions import RegionTable, bundled_regions
 
 ID_TYPES = ("resident_id", "passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent_resident", "uscc")
 PERSON_ID_TYPES = ID_TYPES[:-1]
@@ -37,15 +40,18 @@ class IdProblem(Exception):
         self.code, self.zh, self.en = code, zh, en
 
 
-def check_id(id_type: str, number: str, today: date) -> str:
-    """The number in its canonical form (upper case), or IdProblem saying what is wrong."""
+def check_id(id_type: str, number: str, today: date, regions: RegionTable | None = None) -> str:
+    """The number in its canonical form (upper case), or IdProblem saying what is wrong. `regions`
+    is the terminal's region list (default: the one shipped with this release)."""
     checker = _CHECKERS.get(id_type)
     if checker is None:
         raise IdProblem("invalid_choice", "请选择证件类型。", f"unknown id_type {id_type!r}")
+    if id_type == "resident_id":
+        return _resident_id(number.upper(), today, regions or bundled_regions())
     return checker(number.upper(), today)
 
 
-def _resident_id(number: str, today: date) -> str:
+def _resident_id(number: str, today: date, regions: RegionTable | None = None) -> str:
     if re.fullmatch(r"\d{15}", number):
         raise IdProblem(
             "obsolete", "15位的第一代身份证已停止使用，请填写18位身份证号码。", "15-digit first-generation resident ID"
@@ -56,8 +62,10 @@ def _resident_id(number: str, today: date) -> str:
         raise IdProblem(
             "format", "身份证号码前17位应为数字，最后一位为数字或X。", "resident ID must be 17 digits and a digit or X"
         )
-    if not _region_exists(number[:6]):
-        raise IdProblem("region", "身份证号码前6位不是有效的地区代码，请核对。", "unknown GB/T 2260 region code")
+    if not (regions or bundled_regions()).is_place_of_issue(number[:6]):
+        raise IdProblem(
+            "region", "身份证号码前6位不是有效的地区代码，请核对。", "region code is not a place of issue (GB/T 2260)"
+        )
     birth = _birth_date(number[6:14])
     if birth is None:
         raise IdProblem("birth_date", "身份证号码中的出生日期无效，请核对。", "birth date in resident ID is not a date")
@@ -72,19 +80,6 @@ def _resident_id(number: str, today: date) -> str:
     if ric.calc_check_digit(number) != number[-1]:
         raise IdProblem("check_digit", "身份证号码校验位不符，请逐位核对。", "resident ID check digit does not match")
     return number
-
-
-def _region_exists(code: str) -> bool:
-    """True when the code is a GB/T 2260 county-level code in any year, not necessarily the birth year:
-    a number carries the code of the place where it was issued, often years after birth."""
-    parts = numdb.get("cn/loc").info(code)
-    return (
-        len(parts) == 2
-        and len(parts[0][0]) == 2
-        and "province" in parts[0][1]
-        and len(parts[1][0]) == 4
-        and "county" in parts[1][1]
-    )
 
 
 def _birth_date(text: str) -> date | None:

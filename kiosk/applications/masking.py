@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 MASK = "*"
+
+# Personal data as it is typed into free text (and as it may slip into a log line): the one set of
+# patterns, used by mask_text here and by kiosk.logs' scrubber. Digits and Latin letters around a run
+# mean it is part of something longer (a hash, a tracking number), not a number of its own.
+_ALONE_BEFORE = r"(?<![0-9A-Za-z])"
+_ALONE_AFTER = r"(?![0-9A-Za-z])"
+_SEP = r"[ \-]?"
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Resident IDs (18 characters, or the old 15 digits), also written in groups: 210381 19850315 1523.
+ID_RE = re.compile(_ALONE_BEFORE + rf"(?:\d{{6}}{_SEP}\d{{8}}{_SEP}\d{{3}}[\dXx]|\d{{15}})" + _ALONE_AFTER)
+# Mobiles 138 1234 5678 and landlines with their area code (0412-1234567), with or without +86/0086.
+PHONE_RE = re.compile(
+    _ALONE_BEFORE
+    + r"(?:(?:\+|00)86[ \-]?)?"
+    + rf"(?:1[3-9]\d(?:{_SEP}\d){{8}}|\(?0\d{{2,3}}\)?{_SEP}\d{{3,4}}{_SEP}\d{{4}})"
+    + _ALONE_AFTER
+)
+PERSONAL_PATTERNS = (("id", ID_RE), ("phone", PHONE_RE), ("email", EMAIL_RE))
 
 
 def mask_name(name: str) -> str:
@@ -58,7 +79,32 @@ def mask_address(address: str) -> str:
     return address[:6] + MASK * 4
 
 
-def mask_text(text: str, limit: int) -> str:
-    """Free text shown on a receipt, cut at `limit` characters."""
-    text = text.strip()
+def _mask_digits(run: str, keep: int = 4) -> str:
+    """Every digit but the last `keep` starred; separators stay so the shape is recognisable."""
+    total = sum(c.isdigit() for c in run)
+    out, seen = [], 0
+    for char in run:
+        if char.isdigit() or char in "Xx":
+            seen += 1
+            out.append(char if seen > total - keep else MASK)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def mask_personal(text: str, names: Iterable[str] = ()) -> str:
+    """ID-, phone- and e-mail-shaped runs in free text masked, and the given names (the applicant's
+    own, the contact person's) wherever they appear."""
+    text = EMAIL_RE.sub(lambda m: mask_email(m.group(0)), text)
+    text = ID_RE.sub(lambda m: mask_id(re.sub(r"[ \-]", "", m.group(0))), text)
+    text = PHONE_RE.sub(lambda m: _mask_digits(m.group(0)), text)
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
+    return text
+
+
+def mask_text(text: str, limit: int, *, names: Iterable[str] = ()) -> str:
+    """Free text (the description) as shown on a receipt or a list: personal data masked first, so a
+    cut never leaves half a number in clear, then cut at `limit` characters."""
+    text = mask_personal(text.strip(), names)
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -3,6 +3,7 @@ show masked, and purge personal data once central has it and the retention time 
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from kiosk.applications import statuses
 from kiosk.applications.deadlines import deadlines_for
 from kiosk.applications.masking import mask_address, mask_email, mask_id, mask_name, mask_phone, mask_text
 from kiosk.applications.models import Application, Outbox, database
+from kiosk.applications.regions import load_regions
 from kiosk.applications.sealing import Sealer, fsync_dir, load_key
 from kiosk.applications.store import open_applications
 from kiosk.applications.tracking import (
@@ -50,12 +52,38 @@ class InvalidApplication(BadInput):
         return {**super().to_dict(), "errors": [e.to_dict() for e in self.errors]}
 
 
+MAX_APPLICATION_BYTES = 256 * 1024  # one application is a few KB (description ≤ 2,000 characters)
+
+
+def parse_application(data: bytes, name: str = "application") -> Any:
+    """An application file's JSON (UTF-8 with or without a BOM, or GB18030 as Windows tools save it);
+    BadInput, never a traceback, for anything else."""
+    if len(data) > MAX_APPLICATION_BYTES:
+        raise BadInput(
+            f"申请文件过大（超过 {MAX_APPLICATION_BYTES // 1024} KB），请检查是否选错了文件。",
+            f"{name} is larger than {MAX_APPLICATION_BYTES} bytes",
+        )
+    from kiosk.importer.textutil import decode_bytes  # the importer package is heavy; only files need it
+
+    text = decode_bytes(data)
+    if text is None:
+        raise BadInput("申请文件不是有效的 JSON（无法识别的文字编码）。", f"{name} is neither UTF-8 nor GB18030")
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise BadInput(
+            "申请文件不是有效的申请表：嵌套层数过多。", f"{name} is nested too deeply to be an application"
+        ) from exc
+    except ValueError as exc:
+        raise BadInput("申请文件不是有效的 JSON。", f"{name} is not valid JSON: {exc}") from exc
+
+
 def check_application(env: Env, raw: Any) -> tuple[dict[str, Any], list[FieldError]]:
     """Validate a whole application as the CLI or central receives it (a JSON object)."""
     if not isinstance(raw, dict):
         error = FieldError("application", "bad_type", "申请表格式不正确。", "application must be a JSON object")
         return {}, [error]
-    return validate_application(raw, today=env.now().date())
+    return validate_application(raw, today=env.now().date(), regions=load_regions(env))
 
 
 def sealer_for(env: Env, *, create: bool = False) -> Sealer | None:
@@ -165,7 +193,10 @@ def masked_view(env: Env, app: Application, sealer: Sealer | None = None) -> dic
         contact_person = mask_name(data.get("contact_person", ""))
         email = mask_email(data.get("email", "")) if data.get("email") else ""
         address = mask_address(data.get("address", "")) if data.get("address") else ""
-        description = mask_text(data["description"], 200)
+        names = (
+            [data.get("name", ""), data.get("contact_person", "")] if not is_org else [data.get("contact_person", "")]
+        )
+        description = mask_text(data["description"], 200, names=names)
     return {
         "tracking": app.tracking,
         "tracking_display": format_tracking(app.tracking),

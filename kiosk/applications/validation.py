@@ -3,6 +3,7 @@ central intake: normalise what was typed, then say per field, in Chinese, what i
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -11,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from kiosk.applications.identity import ID_TYPES, PERSON_ID_TYPES, IdProblem, check_id
+from kiosk.applications.regions import RegionTable
 
 APPLICANT_TYPES = ("person", "organization")
 DELIVERY_FORMS = ("paper", "electronic")
@@ -111,7 +113,10 @@ _FULLWIDTH_ALNUM = {
     0x3000: ord(" "),
 }
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f]+")
-_JUNK_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn"}
+# Control, format (bidi overrides, zero-width), private-use, unassigned and surrogate characters, and
+# the line/paragraph separators U+2028/U+2029: invisible on screen, yet they break receipts, logs and
+# JSON consumers that take them for line ends.
+_JUNK_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
 
 
 def narrow(text: str) -> str:
@@ -120,12 +125,13 @@ def narrow(text: str) -> str:
 
 
 def _text(field: str, value: Any) -> str:
-    """The value as clean text: junk refused, full-width digits/letters narrowed, spaces tidied."""
+    """The value as clean text: junk refused, full-width digits/letters narrowed, spaces tidied.
+    Only strings are text: a number where text belongs is a caller's mistake, not a description."""
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise _Invalid("bad_type", "格式不正确。", f"must be text, got {type(value).__name__}")
-    text = narrow(str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    if not isinstance(value, str):
+        raise _Invalid("bad_type", "格式不正确，应为文字。", f"must be text, got {type(value).__name__}")
+    text = narrow(value).replace("\r\n", "\n").replace("\r", "\n")
     for char in text:
         if char == "\n" and field in MULTILINE:
             continue
@@ -181,52 +187,81 @@ def _organization_name(value: str) -> str:
     return value
 
 
-_MOBILE = re.compile(r"(?:\+?86|0086)?(1[3-9]\d{9})")
-_LANDLINE = re.compile(r"\(?(0\d{2,3})\)?-?(\d{7,8})(?:(?:-|转|ext\.?|x)(\d{1,6}))?")
+# What separates a landline from its extension: 0412-1234567-801, 0412 1234567 转801, … ext. 801.
+_EXTENSION = re.compile(r"(?P<main>.+?)\s*(?:-|转|分机|ext\.?|x|#)\s*(?P<ext>\d{1,6})", re.IGNORECASE)
+_PHONE_CHARS = re.compile(r"[\d\s()+\-.#转分机extEXT]+")
+_BAD_PHONE = (
+    "bad_format",
+    "请填写11位手机号码，或带区号的固定电话（如 0412-1234567）。",
+    "not a mobile, landline or international number",
+)
 
 
-def _landline(text: str) -> str | None:
-    """0412-1234567[-801]. Area codes 01x and 02x have 3 digits, all others 4, whatever was typed."""
-    match = _LANDLINE.fullmatch(text)
-    if match is None:
+@functools.cache
+def _callable_types() -> frozenset[int]:
+    """Numbers a person can be called back on; premium-rate ranges are not. (phonenumbers is imported
+    on first use: every `kiosk` command imports this module, few of them read a phone number.)"""
+    import phonenumbers
+
+    kinds = phonenumbers.PhoneNumberType
+    return frozenset(
+        {
+            kinds.FIXED_LINE,
+            kinds.MOBILE,
+            kinds.FIXED_LINE_OR_MOBILE,
+            kinds.TOLL_FREE,
+            kinds.SHARED_COST,
+            kinds.UAN,
+            kinds.VOIP,
+            kinds.PERSONAL_NUMBER,
+        }
+    )
+
+
+def _parse_phone(text: str) -> Any:
+    """A valid, callable number per Google's libphonenumber metadata (it knows every CN area code),
+    read as a Chinese number unless it starts with an international prefix."""
+    # "+86 0412 …" and "0086 0412 …" keep the trunk 0 that must go after a country code.
+    import phonenumbers
+
+    text = re.sub(r"^(\+\s*86|0086)[\s\-]*\(?0", r"\1 ", text)
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
         return None
-    digits = match.group(1) + match.group(2)
-    split = 3 if digits[1] in "12" else 4
-    area, local = digits[:split], digits[split:]
-    if not 7 <= len(local) <= 8:
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _callable_types():
         return None
-    return f"{area}-{local}" + (f"-{match.group(3)}" if match.group(3) else "")
-
-
-_SERVICE = re.compile(r"([48]00)-?(\d{3})-?(\d{4})")
-_INTERNATIONAL = re.compile(r"(?:\+|00)\s*([1-9]\d{0,3})[\s-]+(\d[\d\s-]{3,20})")
-_INTERNATIONAL_BARE = re.compile(r"(?:\+|00)([1-9]\d{6,14})")
+    return number
 
 
 def normalize_phone(value: str) -> str:
     """Mobile 13812345678, landline 0412-1234567[-801], 400-123-4567, or +852-91234567."""
+    import phonenumbers
+
     value = unicodedata.normalize("NFKC", value).replace("－", "-").replace("—", "-").strip()
-    compact = value.replace(" ", "").replace("（", "(").replace("）", ")")
-    if match := _MOBILE.fullmatch(compact.replace("-", "")):
-        return match.group(1)
-    if landline := _landline(compact):
-        return landline
-    if match := _SERVICE.fullmatch(compact):
-        return "-".join(match.groups())
-    if match := _INTERNATIONAL.fullmatch(value):
-        country, number = match.group(1), re.sub(r"[\s-]", "", match.group(2))
-        if country == "86" and (landline := _landline("0" + number)):
-            return landline
-        if country != "86" and 6 <= len(country) + len(number) <= 15:
-            return f"+{country}-{number}"
-    elif match := _INTERNATIONAL_BARE.fullmatch(compact.replace("-", "")):
-        if not match.group(1).startswith("86"):
-            return "+" + match.group(1)
-    raise _Invalid(
-        "bad_format",
-        "请填写11位手机号码，或带区号的固定电话（如 0412-1234567）。",
-        "not a mobile, landline or international number",
-    )
+    if not value or len(value) > MAX_LENGTH["phone"] or not _PHONE_CHARS.fullmatch(value):
+        raise _Invalid(*_BAD_PHONE)
+    number, extension = _parse_phone(value), ""
+    if number is None and (match := _EXTENSION.fullmatch(value)):
+        number, extension = _parse_phone(match["main"]), match["ext"]
+        if number is not None and phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.FIXED_LINE:
+            number = None  # only a switchboard has extensions
+    if number is None:
+        raise _Invalid(*_BAD_PHONE)
+    extension = extension or (number.extension or "")
+    national = phonenumbers.national_significant_number(number)
+    if number.country_code != 86:
+        return f"+{number.country_code}-{national}" + (f"-{extension}" if extension else "")
+    kind = phonenumbers.number_type(number)
+    if kind == phonenumbers.PhoneNumberType.MOBILE:
+        return national
+    if kind == phonenumbers.PhoneNumberType.FIXED_LINE:
+        area = phonenumbers.length_of_geographical_area_code(number)
+        if area:
+            local = f"0{national[:area]}-{national[area:]}"
+            return local + (f"-{extension}" if extension else "")
+    # 400/800 service numbers and anything else valid: as the carrier groups them.
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "-")
 
 
 _EMAIL = re.compile(
@@ -280,10 +315,15 @@ def _choice(value: str, choices: tuple[str, ...], zh: str) -> str:
 
 
 def validate_application(
-    raw: Mapping[str, Any], *, today: date, fields: Iterable[str] | None = None
+    raw: Mapping[str, Any],
+    *,
+    today: date,
+    fields: Iterable[str] | None = None,
+    regions: RegionTable | None = None,
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """(cleaned values, errors). `fields` limits the check to one form step; None checks everything,
-    including unknown keys and the rules that join two fields."""
+    including unknown keys and the rules that join two fields. `regions`: the terminal's region-code
+    list (kiosk.applications.regions.load_regions), else the one shipped with this release."""
     wanted = set(FIELDS if fields is None else fields)
     cleaned: dict[str, Any] = {}
     errors: list[FieldError] = []
@@ -291,7 +331,11 @@ def validate_application(
     if fields is None:
         for key in raw:
             if key not in FIELDS:
-                errors.append(_error(key, "unknown_field", "不是申请表中的项目。", "unknown field"))
+                # The key is caller-supplied text: keep it short and printable in the messages.
+                name = key[:40] if isinstance(key, str) else repr(key)[:40]
+                if not name.isprintable():
+                    name = name.encode("unicode_escape").decode("ascii")
+                errors.append(_error(name, "unknown_field", "不是申请表中的项目。", "unknown field"))
 
     def check(field: str, func) -> None:
         if field not in wanted:
@@ -325,7 +369,7 @@ def validate_application(
     check(
         "id_number",
         lambda: (
-            check_id(id_type, unicodedata.normalize("NFKC", required("id_number")).replace(" ", ""), today)
+            check_id(id_type, unicodedata.normalize("NFKC", required("id_number")).replace(" ", ""), today, regions)
             if id_type in ID_TYPES
             else _need_id_type(required("id_number"))
         ),

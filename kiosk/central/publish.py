@@ -32,6 +32,7 @@ from kiosk.sync.feed import (
     sha256_bytes,
     shard_of,
 )
+from kiosk.sync.regions import RegionsFormatError, encode_regions
 from kiosk.sync.signing import key_id, load_private_key, sign_root, verify_root
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,20 @@ def _load_calendar(path: Path) -> bytes:
         ) from exc
 
 
+def _load_regions(path: Path) -> bytes:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return encode_regions(data)
+    except OSError as exc:
+        raise BadInput(
+            f"无法读取行政区划代码文件 {path}。", f"cannot read region list {path}: {exc}", field="regions"
+        ) from exc
+    except (ValueError, RecursionError, RegionsFormatError) as exc:
+        raise BadInput(
+            f"行政区划代码文件 {path} 格式错误：{exc}", f"region list {path} is invalid: {exc}", field="regions"
+        ) from exc
+
+
 def publish_feed(
     source: Path,
     feed: Path,
@@ -150,6 +165,7 @@ def publish_feed(
     *,
     expires_days: int = 30,
     calendar: Path | None = None,
+    regions: Path | None = None,
     renew: bool = False,
     skip_failed: bool = False,
     name: str = "",
@@ -231,8 +247,16 @@ def publish_feed(
         writer.put(sha, data)
         calendar_ref = ObjectRef(sha, len(data))
 
+    regions_ref = previous.regions if previous else None
+    if regions is not None:
+        data = _load_regions(regions)
+        sha = sha256_bytes(data)
+        writer.put(sha, data)
+        regions_ref = ObjectRef(sha, len(data))
+
     total = sum(s.size for s in shards.values()) + sum(e.size for e in entries) + sum(attachment_sizes.values())
     total += calendar_ref.size if calendar_ref else 0
+    total += regions_ref.size if regions_ref else 0
     candidate = Root(
         version=previous.version + 1 if previous else 1,
         published=now,
@@ -242,6 +266,7 @@ def publish_feed(
         documents=len(entries),
         total_bytes=total,
         calendar=calendar_ref,
+        regions=regions_ref,
         name=name or (previous.name if previous else ""),
     )
     new_ids = {e.id: e.sha256 for e in entries}

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import click
 
 from kiosk.applications.deadlines import ANSWER_DAYS, EXTENSION_DAYS, load_calendar
 from kiosk.applications.outbox import deliver_outbox
 from kiosk.applications.records import (
+    MAX_APPLICATION_BYTES,
     InvalidApplication,
     check_application,
     get_application,
     list_applications,
     masked_view,
+    parse_application,
     purge_expired,
     sealer_for,
     status_view,
@@ -26,11 +28,9 @@ from kiosk.cli.base import emit, get_env, json_option, main
 from kiosk.errors import BadInput, ExitStatus
 
 
-def _read_json(handle: TextIO) -> Any:
-    try:
-        return json.loads(handle.read())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput("申请文件不是有效的 JSON。", f"{handle.name} is not valid JSON: {exc}") from exc
+def _read_json(handle: BinaryIO) -> Any:
+    # One byte past the limit is enough to know the file is too large, without reading all of it.
+    return parse_application(handle.read(MAX_APPLICATION_BYTES + 1), handle.name)
 
 
 @main.group("applications")
@@ -39,9 +39,9 @@ def applications_group() -> None:
 
 
 @applications_group.command("validate")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @json_option
-def validate_cmd(file: TextIO, as_json: bool) -> None:
+def validate_cmd(file: BinaryIO, as_json: bool) -> None:
     """Check an application file (JSON) without storing it; exit 2 when it has errors."""
     _, errors = check_application(get_env(), _read_json(file))
     data = {"valid": not errors, "errors": [e.to_dict() for e in errors]}
@@ -51,9 +51,9 @@ def validate_cmd(file: TextIO, as_json: bool) -> None:
 
 
 @applications_group.command("submit")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @json_option
-def submit_cmd(file: TextIO, as_json: bool) -> None:
+def submit_cmd(file: BinaryIO, as_json: bool) -> None:
     """Store an application (encrypted, on disk for good) and queue it for central; print the receipt."""
     env = get_env()
     try:

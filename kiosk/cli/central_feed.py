@@ -46,6 +46,11 @@ def keygen_cmd(out_dir: Path, as_json: bool) -> None:
 @click.option(
     "--calendar", type=click.Path(dir_okay=False, path_type=Path), help="Working-day calendar JSON to sign in."
 )
+@click.option(
+    "--regions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Region-code list JSON to sign in (format of assets/regions/regions.json).",
+)
 @click.option("--renew", is_flag=True, help="Re-sign with a new expiry even when nothing changed.")
 @click.option("--skip-failed", is_flag=True, help="Publish even if some input files cannot be read.")
 @click.option("--name", default="", help="A name for the feed shown on terminals (e.g. the city).")
@@ -56,6 +61,7 @@ def publish_cmd(
     keys: tuple[Path, ...],
     expires_days: int,
     calendar: Path | None,
+    regions: Path | None,
     renew: bool,
     skip_failed: bool,
     name: str,
@@ -68,6 +74,7 @@ def publish_cmd(
         list(keys),
         expires_days=expires_days,
         calendar=calendar,
+        regions=regions,
         renew=renew,
         skip_failed=skip_failed,
         name=name,

@@ -1,12 +1,13 @@
 """The feed format, shared by the publisher and the terminal: a signed root, content-addressed
 objects, and an index split into shards by a hash of the document id.
 
-    root.json                 signed: version, expiry, shard hashes and sizes, calendar hash
+    root.json                 signed: version, expiry, shard hashes and sizes, calendar and
+                              region-list hashes
     objects/ab/abcdef…        immutable files named by their SHA-256: shards, documents (canonical
                               JSON of a DocumentRecord, so the name equals its content hash),
                               bundles (a shard's documents end to end, so a first sync makes one
                               request per shard instead of one per document), attachments and
-                              the calendar
+                              the calendar and the region-code list
 
 Every path a terminal reads is built here from validated hex digests, never taken from the feed.
 This feed schema is versioned (`FORMAT`) separately from the local database schema.
@@ -37,6 +38,7 @@ MAX_ROOT_BYTES = 8_000_000
 MAX_SHARD_BYTES = 32_000_000
 MAX_DOCUMENT_BYTES = 12_000_000
 MAX_CALENDAR_BYTES = 1_000_000
+MAX_REGIONS_BYTES = 2_000_000  # the whole country's list is about 90 kB
 MAX_ATTACHMENT_BYTES = 2_000_000_000
 MAX_BUNDLE_BYTES = 512_000_000
 MAX_SHARD_BITS = 16
@@ -128,6 +130,7 @@ class Root:
     documents: int
     total_bytes: int
     calendar: ObjectRef | None = None
+    regions: ObjectRef | None = None
     name: str = ""
     format: int = FORMAT
     extra: dict[str, Any] = field(default_factory=dict)
@@ -146,11 +149,15 @@ class Root:
             "shards": {key: ref.to_dict() for key, ref in sorted(self.shards.items())},
             "calendar": self.calendar.to_dict() if self.calendar else None,
         }
+        # Only when present, so roots without a region list sign exactly as before it existed.
+        if self.regions is not None:
+            signed["regions"] = self.regions.to_dict()
         return signed
 
     def same_content(self, other: Root) -> bool:
-        """Same documents, split and calendar: republishing it would change nothing."""
-        return (self.shard_bits, self.shards, self.calendar) == (other.shard_bits, other.shards, other.calendar)
+        """Same documents, split, calendar and region list: republishing it would change nothing."""
+        mine = (self.shard_bits, self.shards, self.calendar, self.regions)
+        return mine == (other.shard_bits, other.shards, other.calendar, other.regions)
 
 
 def _iso(value: datetime) -> str:
@@ -209,6 +216,7 @@ def parse_root(signed: dict[str, Any]) -> Root:
         ref = _ref(value, maximum=MAX_SHARD_BYTES, what=f"shard {key}")
         shards[key] = ShardRef(ref.sha256, ref.size, _int(value, "count"))
     calendar = signed.get("calendar")
+    regions = signed.get("regions")
     name = signed.get("name", "")
     return Root(
         version=_int(signed, "version", minimum=1),
@@ -219,6 +227,7 @@ def parse_root(signed: dict[str, Any]) -> Root:
         documents=_int(signed, "documents"),
         total_bytes=_int(signed, "total_bytes"),
         calendar=_ref(calendar, maximum=MAX_CALENDAR_BYTES, what="calendar") if calendar is not None else None,
+        regions=_ref(regions, maximum=MAX_REGIONS_BYTES, what="regions") if regions is not None else None,
         name=name if isinstance(name, str) else "",
         format=fmt,
     )

@@ -27,6 +27,8 @@ SOURCE = "source"  # where it came from: a URL, a directory, or "demo"
 SOURCE_KIND = "source_kind"  # http | directory | demo
 CALENDAR = "calendar"  # the working-day calendar JSON (kiosk.sync.calendar format)
 CALENDAR_SHA = "calendar_sha256"
+REGIONS = "regions"  # the region-code list JSON (kiosk.sync.regions format)
+REGIONS_SHA = "regions_sha256"
 HTTP_VALIDATORS = "feed_http_validators"  # ETag / Last-Modified of the root, for conditional GET
 INITIALIZED = "initialized"
 LAST_ATTEMPT = "last_attempt"
@@ -50,6 +52,7 @@ class Installed:
     demo: bool = False
     source: str | None = None
     calendar_sha: str | None = None
+    regions_sha: str | None = None
     validators: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -75,5 +78,6 @@ class Installed:
             demo=get_state(DEMO) == "1",
             source=get_state(SOURCE),
             calendar_sha=get_state(CALENDAR_SHA),
+            regions_sha=get_state(REGIONS_SHA),
             validators=validators if isinstance(validators, dict) else {},
         )

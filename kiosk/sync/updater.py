@@ -40,6 +40,7 @@ from kiosk.sync.feed import (
     sha256_bytes,
     shard_index,
 )
+from kiosk.sync.regions import RegionsFormatError, parse_regions
 from kiosk.sync.signing import canonical_json, load_trusted_keys, verify_root
 from kiosk.sync.sources import Source, open_source, storage_error
 from kiosk.sync.staging import StagingPack
@@ -73,6 +74,7 @@ class SyncReport:
     seconds: float = 0.0
     expires: str | None = None
     calendar_updated: bool = False
+    regions_updated: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -218,12 +220,14 @@ class _Sync:
         plan = self._plan(installed, root)
         titles = {} if installed.demo else _titles(plan.removed)
         calendar_text = self._fetch_calendar(installed, root)
+        regions_text = self._fetch_regions(installed, root)
         self._fetch_attachments(plan.attachments)
-        self._apply(report, plan, installed, root, raw, digest, fetched.validators, calendar_text, titles)
+        self._apply(report, plan, installed, root, raw, digest, fetched.validators, calendar_text, titles, regions_text)
         self._clear_staging()
         report.status = "updated"
         report.version_after = root.version
         report.calendar_updated = calendar_text is not None
+        report.regions_updated = regions_text is not None
         return self._finish(report)
 
     def _finish(self, report: SyncReport) -> SyncReport:
@@ -391,6 +395,17 @@ class _Sync:
         except CalendarFormatError as exc:
             raise Refused("目录中的工作日历格式错误，已拒绝更新。", f"calendar in feed is invalid: {exc}") from exc
 
+    def _fetch_regions(self, installed: state.Installed, root: Root) -> str | None:
+        if root.regions is None or root.regions.sha256 == installed.regions_sha:
+            return None
+        raw = self._stage(root.regions, "行政区划代码")
+        try:
+            return canonical_json(parse_regions(raw)).decode("utf-8")
+        except RegionsFormatError as exc:
+            raise Refused(
+                "目录中的行政区划代码格式错误，已拒绝更新。", f"region list in feed is invalid: {exc}"
+            ) from exc
+
     # -- the one transaction ----------------------------------------------------------------------
 
     def _apply(
@@ -404,6 +419,7 @@ class _Sync:
         validators: dict[str, str],
         calendar_text: str | None,
         titles: dict[str, str],
+        regions_text: str | None = None,
     ) -> None:
         now = self.env.now().isoformat(timespec="seconds")
         total = len(plan.needed) + len(plan.removed)
@@ -436,6 +452,9 @@ class _Sync:
                 if calendar_text is not None and root.calendar is not None:
                     set_state(state.CALENDAR, calendar_text)
                     set_state(state.CALENDAR_SHA, root.calendar.sha256)
+                if regions_text is not None and root.regions is not None:
+                    set_state(state.REGIONS, regions_text)
+                    set_state(state.REGIONS_SHA, root.regions.sha256)
                 if get_state(state.INITIALIZED) is None:
                     set_state(state.INITIALIZED, now)
         except peewee.OperationalError as exc:

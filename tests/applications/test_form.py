@@ -116,3 +116,12 @@ def test_the_terminal_form_stores_the_application_and_returns_the_receipt(env):
     f.set("consent", True)
     receipt = f.submit(submitter_for(env))
     assert receipt["applicant_masked"] == "张*" and len(receipt["tracking"]) == 14
+
+
+def test_the_review_masks_personal_data_typed_into_the_description_unless_asked():
+    f = form()
+    description = f"本人张三，身份证{HAICHENG_1985}，需要海城市2019年政务公开工作要点"
+    walk_to(f, "review", person(description=description))
+    shown = {r["field"]: r["value"] for r in f.review()}["description"]
+    assert HAICHENG_1985 not in shown and "张三" not in shown and "政务公开工作要点" in shown
+    assert {r["field"]: r["value"] for r in f.review(masked=False)}["description"] == description

@@ -75,3 +75,27 @@ def test_new_foreign_permanent_residence_card_uses_the_resident_id_check_digit()
     good = resident_id("93384019850315152")
     assert check_id("foreign_permanent_resident", good, TODAY) == good
     assert problem("foreign_permanent_resident", good[:-1] + ("1" if good[-1] != "1" else "2")) == "check_digit"
+
+
+@pytest.mark.parametrize("region", ["110000", "330000", "330100", "210300", "110100", "469000"])
+def test_a_province_or_prefecture_code_is_not_a_place_of_issue(region):
+    assert problem("resident_id", resident_id(region + "19850315152")) == "region"
+
+
+@pytest.mark.parametrize("region", ["330113", "330114", "653228", "653229"])
+def test_ids_from_districts_created_in_recent_years_are_accepted(region):
+    # 杭州市临平区 and 钱塘区 (2021), 和田地区和康县 and 和安县 (2024): newer than python-stdnum's table.
+    number = resident_id(region + "20220315152")
+    assert check_id("resident_id", number, TODAY) == number
+
+
+@pytest.mark.parametrize("region", ["441900", "442000", "460400", "620200"])
+def test_prefecture_cities_without_counties_do_issue_ids(region):
+    # 东莞市, 中山市, 儋州市, 嘉峪关市 have no county level: their own code is the place of issue.
+    number = resident_id(region + "19900101123")
+    assert check_id("resident_id", number, TODAY) == number
+
+
+def test_an_old_code_no_longer_in_use_stays_valid_for_old_ids():
+    number = resident_id("110103" + "19700101123")  # 崇文区, merged into 东城区 in 2010
+    assert check_id("resident_id", number, TODAY) == number

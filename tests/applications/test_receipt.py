@@ -80,3 +80,21 @@ def _valid_unknown() -> str:
 
     body = "2609280042999"
     return body + damm_digit(body)
+
+
+def test_personal_data_typed_into_the_description_is_masked_on_the_receipt(home):
+    from pypdf import PdfReader
+
+    from kiosk.printing.service import load_receipt_data, render_receipt
+
+    env = terminal(home, datetime(2026, 9, 28, 10, tzinfo=timezone(timedelta(hours=8))))
+    description = (
+        f"申请人张三（身份证{HAICHENG_1985}，电话13912345678，zhang@example.com）需要海城市2019年政务公开工作要点"
+    )
+    tracking = submit_application(env, person(description=description)).tracking
+    data = receipt_data(env, tracking)
+    assert HAICHENG_1985 not in data["description"] and "13912345678" not in data["description"]
+    assert "zhang@example.com" not in data["description"] and "张三" not in data["description"]
+    pdf = render_receipt(env, load_receipt_data(env, tracking))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert HAICHENG_1985 not in text and "13912345678" not in text and "zhang@" not in text

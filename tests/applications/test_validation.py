@@ -122,3 +122,48 @@ def test_unknown_fields_and_wrong_types_are_reported():
 def test_a_step_checks_only_its_own_fields():
     assert errors_of({"name": "张三"}, fields=["name"]) == {}
     assert errors_of({"phone": "1"}, fields=["phone", "email"]) == {"phone": "bad_format"}
+
+
+@pytest.mark.parametrize(
+    ("phone", "normalised"),
+    [
+        ("+86 0412 1234567", "0412-1234567"),  # the trunk 0 kept after +86: the area code stays whole
+        ("+86 412 1234567", "0412-1234567"),
+        ("0086 0412 1234567", "0412-1234567"),
+        ("008613812345678", "13812345678"),
+        ("0412-1234567-801", "0412-1234567-801"),
+        ("0412 1234567 转 801", "0412-1234567-801"),
+        ("0571 8888 8888", "0571-88888888"),
+        ("+86 10 1234 5678", "010-12345678"),
+        ("+1 202 555 0143", "+1-2025550143"),
+    ],
+)
+def test_a_landline_keeps_its_area_code_however_the_prefix_is_written(phone, normalised):
+    cleaned, errors = validate_application(person(phone=phone), today=TODAY)
+    assert errors == [] and cleaned["phone"] == normalised
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["00000000000", "+86 000 00000000", "0000-0000000", "12345678901", "0412-123", "+86 138 1234", "+999 12345"],
+)
+def test_numbers_no_one_can_be_called_on_are_refused(phone):
+    assert errors_of(person(phone=phone)) == {"phone": "bad_format"}
+
+
+@pytest.mark.parametrize("field", ["description", "reason", "name", "address", "phone", "doc_number"])
+@pytest.mark.parametrize("value", [12345, 3.5, ["a"], {"a": 1}, True])
+def test_a_number_or_structure_where_text_belongs_is_refused(field, value):
+    assert errors_of(person(**{field: value})) == {field: "bad_type"}
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u200b", "\u202e", "\x00", "\x1b", "\ufeff", "\x85"])
+def test_line_and_paragraph_separators_and_other_control_characters_are_refused(char):
+    assert errors_of(person(description=f"海城市2019年{char}政务公开工作要点")) == {"description": "invalid_chars"}
+    assert errors_of(person(reason=f"了解{char}工作安排")) == {"reason": "invalid_chars"}
+
+
+def test_a_refused_value_of_an_unexpected_type_never_raises():
+    for value in (float("nan"), 10**5000, b"bytes", object()):
+        _, errors = validate_application(person(description=value, applicant_type=value, id_type=value), today=TODAY)
+        assert {e.field for e in errors} >= {"description", "applicant_type", "id_type"}

@@ -108,3 +108,38 @@ def test_no_personal_data_reaches_the_log_file(cli, home, application_file, tmp_
         "[phone]",
     ):
         assert personal not in log
+
+
+def test_a_utf8_file_with_a_byte_order_mark_is_read(cli, tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(person(), ensure_ascii=False).encode("utf-8"))
+    assert cli.json("applications", "validate", str(path)) == {"valid": True, "errors": []}
+    assert set(cli.json("applications", "submit", str(path))) == {"tracking", "received", "due", "calendar_complete"}
+
+
+@pytest.mark.parametrize("command", ["validate", "submit"])
+def test_a_deeply_nested_file_is_a_clear_error_not_a_traceback(cli, tmp_path, command):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 1000 + "]" * 1000, encoding="utf-8")
+    result = cli("applications", command, str(path), expect=2)
+    assert "Traceback" not in result.output + result.stderr and "嵌套" in result.stderr
+    path.write_text('{"description": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    result = cli("applications", command, str(path), expect=2)
+    assert "Traceback" not in result.output + result.stderr
+    assert cli.json("applications", "list") == []
+
+
+def test_a_file_in_another_encoding_or_with_binary_junk_is_refused_clearly(cli, tmp_path):
+    path = tmp_path / "junk.json"
+    path.write_bytes(b"\xff\xfe\x00{")
+    result = cli("applications", "validate", str(path), expect=2)
+    assert "不是有效的 JSON" in result.stderr
+
+
+def test_the_list_masks_personal_data_typed_into_the_description(cli, application_file):
+    description = f"本人身份证{HAICHENG_1985}，手机13912345678，需要海城市2019年政务公开工作要点"
+    cli.json("applications", "submit", application_file(description=description))
+    [row] = cli.json("applications", "list")
+    assert HAICHENG_1985 not in row["description"] and "13912345678" not in row["description"]
+    listing = cli("applications", "list").stdout
+    assert HAICHENG_1985[:10] not in listing and "1391234" not in listing
