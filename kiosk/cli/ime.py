@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.base import emit, get_env, json_option, main
+from kiosk.cli.base import KioskGroup, emit, get_env, json_option, main
 
 
-class _ImeGroup(click.Group):
+class _ImeGroup(KioskGroup):
     """`kiosk ime PINYIN` converts; `kiosk ime handwriting|build …` are subcommands."""
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
