@@ -31,10 +31,10 @@ log = logging.getLogger("kiosk.cli")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _json_text(data: Any) -> str:
+def _json_text(data: Any, *, indent: int | None = 2) -> str:
     """JSON that is always valid UTF-8: a lone surrogate is written as its \\uXXXX escape, so a
     script reading it gets the very string back (os.fsencode of a file name gives its bytes)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    text = json.dumps(data, ensure_ascii=False, indent=indent, default=str)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -140,7 +140,7 @@ class KioskGroup(click.Group):
 def report_error(error: dict, ctx: click.Context | None) -> None:
     """An error on stderr: one JSON document under --json, else Chinese then English prose."""
     if _wants_json(ctx):
-        click.echo(_json_text({"error": error}).encode("utf-8"), err=True)
+        click.echo(_json_text({"error": error}, indent=None).encode("utf-8"), err=True)
     else:
         click.echo(_human_text(f"错误：{error['message_zh']}\nerror: {error['message_en']}"), err=True)
 
@@ -152,7 +152,7 @@ def _report_usage(exc: click.UsageError, as_json: bool) -> None:
         "message_en": exc.format_message(),
     }
     if as_json:
-        click.echo(_json_text({"error": error}).encode("utf-8"), err=True)
+        click.echo(_json_text({"error": error}, indent=None).encode("utf-8"), err=True)
     else:
         if exc.ctx is not None:
             click.echo(_human_text(exc.ctx.get_usage()), err=True)
