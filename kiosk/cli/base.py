@@ -113,6 +113,7 @@ class KioskGroup(click.Group):
             sys.exit(int(ExitStatus.BAD_INPUT))
 
     def invoke(self, ctx: click.Context) -> Any:
+        remaining = list(ctx.args)  # click empties ctx.args before the subcommand parses them
         try:
             _refuse_undecodable(ctx)
             return super().invoke(ctx)
@@ -123,7 +124,8 @@ class KioskGroup(click.Group):
         except _NO_ARGS_IS_HELP:
             raise
         except click.UsageError as exc:
-            _report_usage(exc, _wants_json(ctx) or "--json" in (exc.ctx.args if exc.ctx else ctx.args))
+            # A usage error can come before --json was parsed: then the group's remaining arguments say.
+            _report_usage(exc, _wants_json(ctx) or "--json" in remaining)
             ctx.exit(int(ExitStatus.BAD_INPUT))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
