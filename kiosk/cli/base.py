@@ -1,6 +1,6 @@
 """The root command group, the shared environment, error handling and output.
 
-Everything a command prints goes through `emit` (results) or `_report` (errors), and whether that is
+Everything a command prints goes through `emit` (results) or `report_error` (errors); whether that is
 JSON is read from click's context, never from sys.argv: in-process callers (click's CliRunner, a
 script importing `main`) get what they asked for.
 """
@@ -101,13 +101,13 @@ class KioskGroup(click.Group):
     group_class = type
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra):
-        if parent is not None:
-            return super().make_context(info_name, args, parent, **extra)
         try:
             return super().make_context(info_name, args, parent, **extra)
         except _NO_ARGS_IS_HELP:
             raise
         except click.UsageError as exc:
+            if parent is not None:
+                raise  # a subgroup's: reported by the group that invokes it
             # The root's own options: no context to read --json from yet, only the arguments given.
             _report_usage(exc, "--json" in args)
             sys.exit(int(ExitStatus.BAD_INPUT))
@@ -140,8 +140,12 @@ class KioskGroup(click.Group):
 
 
 def report_error(error: dict, ctx: click.Context | None) -> None:
-    """An error on stderr: one JSON document under --json, else Chinese then English prose."""
-    if _wants_json(ctx):
+    """An error on stderr: one JSON line under --json, else Chinese then English prose."""
+    _write_error(error, _wants_json(ctx))
+
+
+def _write_error(error: dict, as_json: bool) -> None:
+    if as_json:
         click.echo(_json_text({"error": error}, indent=None).encode("utf-8"), err=True)
     else:
         click.echo(_human_text(f"错误：{error['message_zh']}\nerror: {error['message_en']}"), err=True)
@@ -149,16 +153,10 @@ def report_error(error: dict, ctx: click.Context | None) -> None:
 
 def _report_usage(exc: click.UsageError, as_json: bool) -> None:
     command = exc.ctx.command_path if exc.ctx else "kiosk"
-    error = {
-        "message_zh": f"命令的参数不正确，请查看 {command} --help。",
-        "message_en": exc.format_message(),
-    }
-    if as_json:
-        click.echo(_json_text({"error": error}, indent=None).encode("utf-8"), err=True)
-    else:
-        if exc.ctx is not None:
-            click.echo(_human_text(exc.ctx.get_usage()), err=True)
-        click.echo(_human_text(f"错误：{error['message_zh']}\nerror: {error['message_en']}"), err=True)
+    if exc.ctx is not None and not as_json:
+        click.echo(_human_text(exc.ctx.get_usage()), err=True)
+    error = {"message_zh": f"命令的参数不正确，请查看 {command} --help。", "message_en": exc.format_message()}
+    _write_error(error, as_json)
 
 
 @click.group(cls=KioskGroup, context_settings={"help_option_names": ["-h", "--help"]})
