@@ -12,6 +12,7 @@ class ExitStatus(enum.IntEnum):
     OFFLINE = 3
     NOT_FOUND = 4
     REFUSED = 5
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 
 class KioskError(Exception):

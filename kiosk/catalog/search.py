@@ -9,8 +9,13 @@ Body matches are not scored by bm25: at 100k documents scoring tens of thousands
 matches costs 60 ms or more (FACTS.md), and in government prose term frequency mostly follows
 document length; the rank key puts the most useful of them (in force, recent) first for free.
 
-Any input is safe: the query only reaches FTS5 as tokens built from CJK characters, letters and
-digits, and nothing here raises on what a person types.
+A query mixing Chinese and pinyin words (政务 anpai) ANDs its terms, each matched its own way: the
+Chinese ones as text, the pinyin ones by the readings of titles and issuers or as letters.
+
+Any query text is safe: it only reaches FTS5 as tokens built from CJK characters, letters and
+digits, and nothing here raises on what a person types. Filters are checked: a reversed or
+impossible year range, or filter text that is not valid Unicode (undecodable bytes from a
+command line), is a BadInput naming the field.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from kiosk.catalog.normalize import (
     fold,
     initial_pairs,
     normalize_query,
+    segment_pinyin,
     syllable_symbols,
     text_pinyin,
 )
@@ -48,7 +54,7 @@ from kiosk.catalog.search_index import (
     marker,
 )
 from kiosk.catalog.snippets import make_snippet
-from kiosk.errors import StorageError
+from kiosk.errors import BadInput, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +145,57 @@ class _Plan:
     body: str | None  # MATCH expression for search_body (None: no text terms)
     head: str  # MATCH expression for search_head
     union: bool  # head may match documents the body does not (pinyin, initials)
+    # Terms a document's text must contain (the pinyin words of a mixed query are not among them).
+    literal: tuple[str, ...] = ()
+    # A mixed query's pinyin words: SQL added to every search_body lookup, and its arguments.
+    body_filter: str = ""
+    body_args: tuple = ()
+
+
+def _pinyin_words(nq: NormalizedQuery, terms: tuple[str, ...]) -> dict[str, str]:
+    """The letter terms of a query that also has Chinese (or digit) terms, with the phrases of their
+    readings: in 政务 anpai, anpai is matched as pinyin, 政务 as text."""
+    if nq.pinyin or not any(not (t.isascii() and t.isalpha()) for t in terms):
+        return {}
+    words = {}
+    for term in terms:
+        if term.isascii() and term.isalpha():
+            phrases = [head_phrase(syllable_symbols(r)) for r in segment_pinyin(term) if syllable_symbols(r)]
+            if phrases:
+                words[term] = " OR ".join(phrases)
+    return words
+
+
+def _mixed_plan(nq: NormalizedQuery, terms: tuple[str, ...], filters: Filters, words: dict[str, str]) -> _Plan:
+    """Every term must match; a pinyin word in the head's text or readings, or as letters in the text.
+
+    The body lookup matches the Chinese terms and keeps the documents each pinyin word matches: a
+    head match is always also a body match (search_body holds title, 文号 and issuer too).
+    """
+    marks = _marker_expr(filters)
+    parts = []
+    for term in terms:
+        text = "{title number issuer} : " + head_phrase(term)
+        parts.append(f"({text} OR {{pinyin}} : ({words[term]}))" if term in words else f"({text})")
+    head = "(" + " AND ".join(parts) + ")"
+    if marks:
+        head += " AND {marks} : (" + " AND ".join(marks) + ")"
+    literal = tuple(t for t in terms if t not in words)
+    body = " AND ".join([body_term(t) for t in literal] + marks)
+    body_filter, body_args = "", []
+    for term in words:
+        body_filter += (
+            f" AND rowid IN (SELECT rowid FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ? "
+            f"UNION SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?)"
+        )
+        body_args += ["{title number issuer pinyin} : " + f"({head_phrase(term)} OR {words[term]})", body_term(term)]
+    return _Plan(nq, terms, body, head, False, literal, body_filter, tuple(body_args))
 
 
 def _plan(nq: NormalizedQuery, terms: tuple[str, ...], filters: Filters) -> _Plan:
+    words = _pinyin_words(nq, terms)
+    if words:
+        return _mixed_plan(nq, terms, filters, words)
     marks = _marker_expr(filters)
     alternatives = []
     if terms:
@@ -158,7 +212,7 @@ def _plan(nq: NormalizedQuery, terms: tuple[str, ...], filters: Filters) -> _Pla
     body = None
     if terms:
         body = " AND ".join([body_term(t) for t in terms] + marks)
-    return _Plan(nq, terms, body, head, union=bool(nq.pinyin or nq.initials))
+    return _Plan(nq, terms, body, head, union=bool(nq.pinyin or nq.initials), literal=terms)
 
 
 # --- executing ---------------------------------------------------------------------------------
@@ -177,10 +231,10 @@ def _matches_sql(plan: _Plan, where: str) -> str:
     if plan.body is None:
         return f"SELECT rowid FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ?{where}"
     if not plan.union:
-        return f"SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{where}"
+        return f"SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{plan.body_filter}{where}"
     return (
         f"SELECT rowid FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ?{where} "
-        f"UNION SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{where} ORDER BY 1"
+        f"UNION SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{plan.body_filter}{where} ORDER BY 1"
     )
 
 
@@ -188,8 +242,8 @@ def _matches_args(plan: _Plan, args: tuple) -> tuple:
     if plan.body is None:
         return (plan.head, *args)
     if not plan.union:
-        return (plan.body, *args)
-    return (plan.head, *args, plan.body, *args)
+        return (plan.body, *plan.body_args, *args)
+    return (plan.head, *args, plan.body, *plan.body_args, *args)
 
 
 def _count(db, plan: _Plan, filters: Filters) -> tuple[int, bool]:
@@ -276,9 +330,9 @@ def _page_keys(db, plan: _Plan, filters: Filters, limit: int, offset: int) -> li
             page.extend((key, 1.0) for (key,) in rows.fetchall())
     if len(page) < limit and plan.body is not None:
         rows = db.execute_sql(
-            f"SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{where} AND rowid NOT IN "
+            f"SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{plan.body_filter}{where} AND rowid NOT IN "
             f"({head_sql}) ORDER BY rowid LIMIT ? OFFSET ?",
-            (plan.body, *args, plan.head, *args, limit - len(page), max(0, offset - head_count)),
+            (plan.body, *plan.body_args, *args, plan.head, *args, limit - len(page), max(0, offset - head_count)),
         ).fetchall()
         page.extend((key, None) for (key,) in rows)  # body tier: no score, to be verified
     return page
@@ -337,19 +391,81 @@ class _NoMatch(Exception):
     """A filter names a value the catalog does not have: the answer is empty, not an error."""
 
 
-def _filters(
-    db, issuer: str | None, year_from: Any, year_to: Any, category: str | None, validity: str | None
-) -> Filters:
+# The dates the rank key can hold (search_index): a year outside them is a typing slip, not a filter.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+_FILTER_NAMES = {"issuer": "发文机关", "category": "主题分类", "validity": "有效性"}
+
+
+@dataclass(frozen=True)
+class _FilterInput:
+    issuer: str | None
+    category: str | None
+    validity: str | None
+    years: tuple[int, int] | None
+
+
+def check_filters(
+    issuer: Any = None, year_from: Any = None, year_to: Any = None, category: Any = None, validity: Any = None
+) -> _FilterInput:
+    """Filters as given, checked before any lookup: BadInput (naming the field) for a reversed or
+    impossible year range and for text that is not valid Unicode."""
+    low, high = _year(year_from, "起始"), _year(year_to, "截止")
+    years = None
+    if low is not None or high is not None:
+        low = YEAR_MIN if low is None else low
+        high = YEAR_MAX if high is None else high
+        if low > high:
+            raise BadInput(
+                f"起始年份（{low}）晚于截止年份（{high}），请检查年份范围。",
+                f"year range {low}-{high} is reversed",
+                field="year",
+            )
+        years = (low, high)
+    return _FilterInput(_text(issuer, "issuer"), _text(category, "category"), _text(validity, "validity"), years)
+
+
+def _text(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    value = value if isinstance(value, str) else str(value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(
+            f"“{_FILTER_NAMES[name]}”含有无法识别的字符（不是有效的 UTF-8 文本）。",
+            f"{name} filter is not valid UTF-8 text",
+            field=name,
+        ) from None
+    return value.strip() or None
+
+
+def _year(value: Any, which: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, bool):
+            raise TypeError("a flag is not a year")
+        year = int(value)
+    except (TypeError, ValueError, OverflowError):
+        year = None
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        shown = str(value)[:12].encode("utf-8", "replace").decode("utf-8")
+        raise BadInput(
+            f"{which}年份“{shown}”不正确，应为 {YEAR_MIN}–{YEAR_MAX} 之间的年份。",
+            f"year {shown!r} is not a year in {YEAR_MIN}-{YEAR_MAX}",
+            field="year",
+        )
+    return year
+
+
+def _filters(db, given: _FilterInput) -> Filters:
     filters = Filters()
-    if issuer:
-        filters.issuer_id = _value_id(db, "issuer", issuer)
-    if category:
-        filters.category_id = _value_id(db, "category", category)
-    years = [_year(y) for y in (year_from, year_to)]
-    if years[0] is not None or years[1] is not None:
-        low = years[0] if years[0] is not None else 1900
-        high = years[1] if years[1] is not None else 2100
-        low, high = min(low, high), max(low, high)
+    if given.issuer:
+        filters.issuer_id = _value_id(db, "issuer", given.issuer)
+    if given.category:
+        filters.category_id = _value_id(db, "category", given.category)
+    if given.years is not None:
+        low, high = given.years
         # Only the years the catalog has: each year is one marker token in the query.
         present = facet_arrays.arrays(db).year
         present = present[present > 0]
@@ -359,26 +475,18 @@ def _filters(
         if low > high:
             raise _NoMatch
         filters.years = (low, high)
-    if validity:
-        if validity.strip() not in VALIDITY_BANDS:
+    if given.validity:
+        if given.validity not in VALIDITY_BANDS:
             raise _NoMatch
-        filters.band = VALIDITY_BANDS[validity.strip()]
+        filters.band = VALIDITY_BANDS[given.validity]
     return filters
 
 
 def _value_id(db, kind: str, value: str) -> int:
-    row = db.execute_sql("SELECT id FROM search_value WHERE kind = ? AND value = ?", (kind, value.strip())).fetchone()
+    row = db.execute_sql("SELECT id FROM search_value WHERE kind = ? AND value = ?", (kind, value)).fetchone()
     if row is None:
         raise _NoMatch
     return row[0]
-
-
-def _year(value: Any) -> int | None:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return None
-    return max(1900, min(2100, year))
 
 
 # --- the public functions -----------------------------------------------------------------------
@@ -396,7 +504,9 @@ def search(
     offset: int = 0,
     with_facets: bool = True,
 ) -> SearchResult:
-    """Search the open catalog. Never raises on user input; an empty query finds nothing."""
+    """Search the open catalog. Any query text is searched (an empty one finds nothing); filters
+    are checked (`check_filters`) and refused with BadInput."""
+    given = check_filters(issuer, year_from, year_to, category, validity)
     db = _open_db()
     nq = normalize_query(query)
     result = SearchResult(query=query if isinstance(query, str) else str(query or ""), normalized=nq.text, total=0)
@@ -405,7 +515,7 @@ def search(
     limit = max(0, min(MAX_LIMIT, _int(limit, 20)))
     offset = max(0, min(MAX_OFFSET, _int(offset, 0)))
     try:
-        filters = _filters(db, issuer, year_from, year_to, category, validity)
+        filters = _filters(db, given)
     except _NoMatch:
         return result
     if nq.doc_number:
@@ -417,7 +527,7 @@ def search(
     result.normalized = " ".join(terms)
     result.total, result.total_exact = total, exact
     if total and limit:
-        result.hits = _hits(db, _page_keys(db, plan, filters, limit, offset), terms)
+        result.hits = _hits(db, _page_keys(db, plan, filters, limit, offset), plan.literal)
     if with_facets:
         result.facets = _facets_of_positions(db, matches.positions(plan), filters)
     return _finish(db, result, nq, filters)
@@ -516,15 +626,16 @@ def _segmented(terms: tuple[str, ...]) -> tuple[str, ...]:
 def _all_keys(db, plan: _Plan) -> np.ndarray:
     """Rank keys of every match of an (unfiltered) plan, via group_concat: ~10× faster than fetchall."""
     if plan.body is not None and not plan.union:
-        sql, args = f"SELECT group_concat(rowid) FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?", (plan.body,)
+        sql = f"SELECT group_concat(rowid) FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{plan.body_filter}"
+        args = (plan.body, *plan.body_args)
     elif plan.body is None:
         sql, args = f"SELECT group_concat(rowid) FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ?", (plan.head,)
     else:
         sql = (
             f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ? "
-            f"UNION SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ? ORDER BY 1)"
+            f"UNION SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{plan.body_filter} ORDER BY 1)"
         )
-        args = (plan.head, plan.body)
+        args = (plan.head, plan.body, *plan.body_args)
     return facet_arrays.keys_from_csv(db.execute_sql(sql, args).fetchone()[0])
 
 
@@ -620,12 +731,13 @@ def matching_ids(
     validity: str | None = None,
 ) -> list[str]:
     """Ids of every document `search` counts for this query, in rank-key order (tests, benchmarks)."""
+    given = check_filters(issuer, year_from, year_to, category, validity)
     db = _open_db()
     nq = normalize_query(query)
     if nq.empty:
         return []
     try:
-        filters = _filters(db, issuer, year_from, year_to, category, validity)
+        filters = _filters(db, given)
     except _NoMatch:
         return []
     if nq.doc_number:

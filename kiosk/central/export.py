@@ -9,9 +9,13 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.errors import BadInput, StorageError
 from kiosk.sync.feed import OBJECTS_DIR, ROOT_NAME, is_sha256
+
+if TYPE_CHECKING:
+    from kiosk.sync.updater import Progress
 
 
 @dataclass
@@ -63,7 +67,8 @@ def _fsync_tree(root: Path) -> None:
             os.close(fd)
 
 
-def export_feed(feed: Path, to: Path) -> ExportReport:
+def export_feed(feed: Path, to: Path, *, progress: Progress | None = None) -> ExportReport:
+    """Copy the feed's objects missing at `to`, then its root; `progress("copy", done, total)` per object."""
     root_file = feed / ROOT_NAME
     if not root_file.is_file():
         raise BadInput(f"{feed} 不是发布目录（没有 {ROOT_NAME}）。", f"{feed} has no {ROOT_NAME}", field="feed")
@@ -77,15 +82,19 @@ def export_feed(feed: Path, to: Path) -> ExportReport:
     except OSError as exc:
         raise StorageError(f"无法创建导出目录 {to}。", f"cannot create {to}: {exc}") from exc
     objects = feed / OBJECTS_DIR
-    for path in sorted(objects.rglob("*")) if objects.is_dir() else []:
-        if not path.is_file() or not is_sha256(path.name):
-            continue  # temporary files of a publish in progress
+    # Temporary files of a publish in progress are not objects.
+    paths = [p for p in sorted(objects.rglob("*")) if p.is_file() and is_sha256(p.name)] if objects.is_dir() else []
+    for done, path in enumerate(paths):
+        if progress is not None:
+            progress("copy", done, len(paths))
         target = to / path.relative_to(feed)
         if target.is_file() and target.stat().st_size == path.stat().st_size:
             report.skipped += 1
             continue
         report.bytes_copied += _copy(path, target, expect_sha=path.name)
         report.copied += 1
+    if progress is not None:
+        progress("copy", len(paths), len(paths))
     _fsync_tree(to)
     target_root = to / ROOT_NAME
     if not (target_root.is_file() and target_root.read_bytes() == root_file.read_bytes()):

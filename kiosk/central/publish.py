@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.catalog.record import DocumentRecord
 from kiosk.errors import BadInput, KioskError
@@ -34,6 +35,9 @@ from kiosk.sync.feed import (
 )
 from kiosk.sync.regions import RegionsFormatError, encode_regions
 from kiosk.sync.signing import key_id, load_private_key, sign_root, verify_root
+
+if TYPE_CHECKING:
+    from kiosk.sync.updater import Progress
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +175,11 @@ def publish_feed(
     name: str = "",
     now: datetime | None = None,
     expires: datetime | None = None,
+    progress: Progress | None = None,
 ) -> PublishReport:
     """Import `source` with the catalog importer (kiosk/importer/) and write it to `feed` as the next version.
-    Unchanged input changes nothing (unless `renew`, which re-signs with a new expiry)."""
+    Unchanged input changes nothing (unless `renew`, which re-signs with a new expiry).
+    `progress("shards", done, total)` follows the writing, one shard of documents at a time."""
     if not keys:
         raise BadInput("请用 --key 指定签名私钥。", "no signing key given", field="key")
     private_keys = [load_private_key(path) for path in keys]
@@ -210,7 +216,9 @@ def publish_feed(
     attachment_sizes: dict[str, int] = {}
     shards: dict[str, ShardRef] = {}
     shards_written = 0
-    for key, group in sorted(groups.items()):
+    for done, (key, group) in enumerate(sorted(groups.items())):
+        if progress is not None:
+            progress("shards", done, len(groups))
         objects: dict[str, bytes] = {}
         shard_entries = []
         for record in group:
@@ -239,6 +247,8 @@ def publish_feed(
         shards_written += writer.put(sha, data)
         shards[key] = ShardRef(sha, len(data), len(shard_entries))
         entries.extend(shard_entries)
+    if progress is not None:
+        progress("shards", len(groups), len(groups))
 
     calendar_ref = previous.calendar if previous else None
     if calendar is not None:

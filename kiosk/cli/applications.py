@@ -24,7 +24,7 @@ from kiosk.applications.records import (
     submit_application,
 )
 from kiosk.applications.tracking import format_tracking
-from kiosk.cli.base import emit, get_env, json_option, main
+from kiosk.cli.base import emit, get_env, json_option, main, report_error
 from kiosk.errors import BadInput, ExitStatus
 
 
@@ -60,7 +60,7 @@ def submit_cmd(file: BinaryIO, as_json: bool) -> None:
         app = submit_application(env, _read_json(file))
     except InvalidApplication as exc:
         if as_json:
-            click.echo(json.dumps({"error": exc.to_dict()}, ensure_ascii=False), err=True)
+            report_error(exc.to_dict(), click.get_current_context())
         else:
             click.echo("\n".join(["申请表需要修改："] + [e.message_zh for e in exc.errors]), err=True)
         click.get_current_context().exit(int(ExitStatus.BAD_INPUT))

@@ -11,7 +11,7 @@ from kiosk.central.calendar import parse_years, seed_calendar
 from kiosk.central.export import export_feed
 from kiosk.central.keys import generate_key_files
 from kiosk.central.publish import publish_feed
-from kiosk.cli.base import emit, json_option
+from kiosk.cli.base import emit, json_option, progress_bar
 from kiosk.cli.central import central_group
 from kiosk.errors import BadInput
 
@@ -78,6 +78,7 @@ def publish_cmd(
         renew=renew,
         skip_failed=skip_failed,
         name=name,
+        progress=progress_bar(as_json, {"shards": "写入分片"}),
     )
     emit(report.to_dict(), as_json, _format_publish)
 
@@ -97,7 +98,7 @@ def _format_publish(d: dict) -> str:
 @json_option
 def export_cmd(feed: Path, to: Path, as_json: bool) -> None:
     """Copy the feed to a USB stick, only the files missing there, root last."""
-    report = export_feed(feed, to)
+    report = export_feed(feed, to, progress=progress_bar(as_json, {"copy": "复制文件"}))
     emit(
         report.to_dict(),
         as_json,

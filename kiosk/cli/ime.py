@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.base import emit, get_env, json_option, main
+from kiosk.cli.base import KioskGroup, emit, get_env, json_option, main, progress_bar
 
 
-class _ImeGroup(click.Group):
+class _ImeGroup(KioskGroup):
     """`kiosk ime PINYIN` converts; `kiosk ime handwriting|build …` are subcommands."""
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
@@ -58,6 +58,9 @@ def handwriting_cmd(strokes: Path, limit: int, as_json: bool) -> None:
     emit(data, as_json, lambda d: "  ".join(c["text"] for c in d["candidates"]) + "\n" + " ".join(d.get("words", [])))
 
 
+_BUILD_PHASES = {"words": "通用词库", "catalog": "目录词汇"}
+
+
 @ime_group.command("build")
 @click.option("--force", is_flag=True, help="Rebuild even if the cached lexicon is current.")
 @json_option
@@ -67,7 +70,7 @@ def build_cmd(force: bool, as_json: bool) -> None:
     from kiosk.ime.setup import ensure_lexicon
 
     env = get_env()
-    report = ensure_lexicon(env, force=force)
+    report = ensure_lexicon(env, force=force, progress=progress_bar(as_json, _BUILD_PHASES))
     meta = read_meta(env.ime_lexicon)
     data = {
         "path": str(env.ime_lexicon),

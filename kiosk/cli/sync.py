@@ -3,36 +3,14 @@ fresh it is."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from kiosk.catalog.catalog import open_catalog
-from kiosk.cli.base import emit, get_env, json_option, main
+from kiosk.cli.base import emit, get_env, json_option, main, progress_bar
 from kiosk.sync.status import catalog_status, freshness_line
-from kiosk.sync.updater import Progress, sync_catalog
+from kiosk.sync.updater import sync_catalog
 
 _PHASES = {"shards": "索引分片", "documents": "文件数据", "attachments": "附件", "apply": "写入目录"}
-
-
-def _progress_bar() -> Progress | None:
-    """A one-line bar on a terminal's stderr; nothing when stderr is a log file or a pipe."""
-    if not sys.stderr.isatty():
-        return None
-    last = {"phase": None}
-
-    def show(phase: str, done: int, total: int) -> None:
-        if phase != last["phase"] and last["phase"] is not None:
-            click.echo("", err=True)
-        last["phase"] = phase
-        width = 30
-        filled = width * done // total if total else width
-        label = _PHASES.get(phase, phase)
-        click.echo(f"\r{label:6} [{'#' * filled}{'-' * (width - filled)}] {done}/{total}", err=True, nl=done >= total)
-        if done >= total:
-            last["phase"] = None
-
-    return show
 
 
 @main.command("sync")
@@ -43,7 +21,7 @@ def sync_cmd(source: str | None, full: bool, as_json: bool) -> None:
     """Sync the local catalog from the signed central feed (HTTP or a folder)."""
     env = get_env()
     open_catalog(env, install_demo=False)
-    report = sync_catalog(env, source, full=full, progress=None if as_json else _progress_bar())
+    report = sync_catalog(env, source, full=full, progress=progress_bar(as_json, _PHASES))
     emit(report.to_dict(), as_json, _format_report)
 
 

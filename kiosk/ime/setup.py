@@ -6,12 +6,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.environment import Env
 from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
 from kiosk.ime.history import ChoiceHistory
 from kiosk.ime.lexicon import BuildReport, build_lexicon, is_current, read_meta, refresh_domain
+
+if TYPE_CHECKING:
+    from kiosk.sync.updater import Progress
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,31 @@ def catalog_documents() -> Iterator[dict]:
         yield {"title": doc.title, "issuer": doc.issuer, "doc_number": doc.doc_number, "body": doc.body}
 
 
+def _reported(documents: Iterator[dict], progress: Progress, *, after_words: bool) -> Iterator[dict]:
+    """The documents, telling `progress` how far the build has read them. The general lexicon is
+    built before the first document is asked for, so that request marks its end."""
+    from kiosk.catalog.models import Document
+
+    total = Document.select().count()
+    if after_words:
+        progress("words", 0, 1)  # now, not on the first document: the words take most of the build
+
+    def reading() -> Iterator[dict]:
+        words_pending = after_words
+        for done, doc in enumerate(documents):
+            if words_pending:
+                progress("words", 1, 1)
+                words_pending = False
+            if done % 200 == 0:
+                progress("catalog", done, total)
+            yield doc
+        if words_pending:
+            progress("words", 1, 1)
+        progress("catalog", total, total)
+
+    return reading()
+
+
 def catalog_fingerprint() -> str:
     """Changes whenever a sync or an import adds, changes or removes a document."""
     from peewee import fn
@@ -35,10 +64,11 @@ def catalog_fingerprint() -> str:
     return f"{count}:{latest}"
 
 
-def ensure_lexicon(env: Env, *, force: bool = False) -> BuildReport | None:
+def ensure_lexicon(env: Env, *, force: bool = False, progress: Progress | None = None) -> BuildReport | None:
     """Build the lexicon if it is missing or stale; refresh the catalog vocabulary if the catalog moved.
 
-    Returns the report of a full build, or None when the cached lexicon was used.
+    Returns the report of a full build, or None when the cached lexicon was used. `progress` hears
+    the phases "words" (the general lexicon) and "catalog" (documents read for its vocabulary).
     """
     from kiosk.catalog.catalog import open_catalog
     from kiosk.catalog.models import database
@@ -51,9 +81,15 @@ def ensure_lexicon(env: Env, *, force: bool = False) -> BuildReport | None:
     path = env.ime_lexicon
     if force or not is_current(path):
         env.ensure_home()
-        return build_lexicon(path, catalog_documents(), fingerprint)
+        documents = catalog_documents()
+        if progress is not None:
+            documents = _reported(documents, progress, after_words=True)
+        return build_lexicon(path, documents, fingerprint)
     if read_meta(path).get("domain_fingerprint") != fingerprint:
-        terms = refresh_domain(path, catalog_documents(), fingerprint)
+        documents = catalog_documents()
+        if progress is not None:
+            documents = _reported(documents, progress, after_words=False)
+        terms = refresh_domain(path, documents, fingerprint)
         log.info("refreshed the catalog vocabulary of the input method: %d terms", terms)
     return None
 

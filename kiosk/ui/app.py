@@ -9,6 +9,9 @@ from pathlib import Path
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+# Kivy's default mode takes over the root logger (level NOTSET, its own handlers, stderr redirected):
+# kiosk.logs configures logging, and Kivy's messages reach HOME/logs/kiosk.log through it.
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 # A kiosk has nothing to copy or paste: Kivy's dummy provider, instead of probing for xclip and xsel at every
 # start and logging their tracebacks when they are missing.
 os.environ.setdefault("KIVY_CLIPBOARD", "dummy")

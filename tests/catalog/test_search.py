@@ -7,6 +7,7 @@ import zhconv
 
 from kiosk.catalog.normalize import fold
 from kiosk.catalog.search import Hit, SearchResult, matching_ids, search
+from kiosk.errors import BadInput
 from tests.catalog.search_fixtures import SEED_IDS, build_seed_catalog, haystack, oracle, record, use
 
 GENERATED = 400
@@ -200,8 +201,6 @@ def test_an_empty_or_punctuation_query_is_an_empty_result(db, typed):
         {"limit": "x"},
         {"offset": -1},
         {"offset": 10**9},
-        {"year_from": "abc"},
-        {"year_from": 2030, "year_to": 2001},
         {"validity": "无效的"},
         {"issuer": "不存在的机关"},
         {"category": ""},
@@ -253,6 +252,41 @@ def test_year_range_filter(db):
     result = search("政务", year_from=2015, year_to=2018, limit=100)
     assert result.total and all(2015 <= int(h.issued[:4]) <= 2018 for h in result.hits)
     assert result.total == len(matching_ids("政务", year_from=2015, year_to=2018))
+
+
+@pytest.mark.parametrize(
+    "years",
+    [(3000, 1000), (2019, 2017), (3000, None), (None, 1000), (-5, 2019), (10**40, None), ("abc", None), (True, None)],
+)
+def test_a_reversed_or_impossible_year_range_is_bad_input_not_everything(db, years):
+    with pytest.raises(BadInput) as refused:
+        search("政务公开", year_from=years[0], year_to=years[1])
+    assert refused.value.field == "year" and "年" in refused.value.message_zh
+    with pytest.raises(BadInput):
+        matching_ids("政务公开", year_from=years[0], year_to=years[1])
+
+
+def test_an_open_ended_year_range_is_bounded_by_the_catalog(db):
+    assert search("政务", year_from=2018).total == len(matching_ids("政务", year_from=2018, year_to=2100))
+    assert search("政务", year_to=2016).total == len(matching_ids("政务", year_from=1900, year_to=2016))
+
+
+@pytest.mark.parametrize("field", ["issuer", "category", "validity"])
+def test_a_filter_that_is_not_valid_unicode_is_bad_input_not_an_encoding_error(db, field):
+    with pytest.raises(BadInput) as refused:
+        search("政务", **{field: "\udced\udca0\udc80"})
+    assert refused.value.field == field
+
+
+def test_a_query_mixing_chinese_and_pinyin_ands_the_terms_each_its_own_way(db):
+    chinese, pinyin = set(matching_ids("政务")), set(matching_ids("anpai"))
+    assert chinese and pinyin
+    mixed = search("政务 anpai", limit=100)
+    assert mixed.total and {h.id for h in mixed.hits} <= chinese & pinyin
+    assert set(matching_ids("政务 anpai")) == {h.id for h in mixed.hits}
+    assert any("安排" in h.title and "政务" in h.title for h in mixed.hits)
+    # Each term keeps its own way of matching: the pinyin word alone is not searched as letters.
+    assert search("anpai 政务").total == mixed.total
 
 
 def test_paging_walks_every_match_once(db):
