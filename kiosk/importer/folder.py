@@ -213,7 +213,7 @@ def parse_page_dump(path: Path, text: str, item: ImportItem) -> ParsedDocument:
     item.notes.extend(found.notes)
     title = found.title
     if not title:
-        title = path.stem
+        title = display_name(path.stem)  # an undecodable name would break the id and the store
         item.notes.append("no title found; the file name stands in")
         item.missing.append("title")
     for name in ("issuer", "issued"):
@@ -345,6 +345,8 @@ def iter_folder(
         raise BadInput(f"找不到要导入的文件夹 {root}。", f"import source {root} is not a directory")
     root = Path(os.path.realpath(root))
     files = _walk(root, report)
+    if on_file is not None:
+        on_file(0, len(files))
     for done, path in enumerate(files, start=1):
         relative = display_name(str(path.relative_to(root)))
         suffix = path.suffix.lower()

@@ -287,3 +287,13 @@ def test_a_single_value_too_large_to_hold_stops_that_file_only(src):
     assert [d.record.title for d in parsed] == [_doc(2)["title"]]
     (failed,) = [i for i in report.items if i.status == "failed"]
     assert failed.file == "a.json" and "larger than the 32 MB limit" in failed.notes[0]
+
+
+def test_a_page_without_a_title_named_with_undecodable_bytes_gets_a_printable_title(src):
+    with open(os.path.join(os.fsencode(src), b"\x80notice.txt"), "wb") as handle:
+        handle.write("1".encode())
+    parsed, report = parse_folder(src)
+    assert report.items[0].file == "\\x80notice.txt"
+    if parsed:  # however the extractor reads the text, a stand-in title must be storable
+        parsed[0].record.title.encode("utf-8")
+    assert "internal error" not in " ".join(report.items[0].notes)
