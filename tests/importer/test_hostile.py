@@ -291,7 +291,7 @@ def test_a_single_value_too_large_to_hold_stops_that_file_only(src):
 
 def test_a_page_without_a_title_named_with_undecodable_bytes_gets_a_printable_title(src):
     with open(os.path.join(os.fsencode(src), b"\x80notice.txt"), "wb") as handle:
-        handle.write("1".encode())
+        handle.write(b"1")
     parsed, report = parse_folder(src)
     assert report.items[0].file == "\\x80notice.txt"
     if parsed:  # however the extractor reads the text, a stand-in title must be storable
