@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.catalog.record import DocumentRecord
 from kiosk.errors import BadInput, KioskError
-from kiosk.importer import parse_folder
+from kiosk.importer import parse_folder, read_attachment
 from kiosk.sync.calendar import CalendarFormatError, encode_calendar
 from kiosk.sync.feed import (
     ROOT_NAME,
@@ -84,16 +84,12 @@ class _Writer:
         self._write(target, data)
         return True
 
-    def put_file(self, sha: str, source: Path) -> None:
+    def put_file(self, sha: str, size: int, source: Path) -> None:
         target = self.path(sha)
         if target.is_file():
             return
-        data = source.read_bytes()
-        if sha256_bytes(data) != sha:
-            raise BadInput(
-                f"附件 {source} 在发布过程中被改动，请重新发布。", f"attachment {source} changed while publishing"
-            )
-        self._write(target, data)
+        # Through the importer's checks again: the file may have become a link or a FIFO since.
+        self._write(target, read_attachment(source, sha, size))
 
     def _write(self, target: Path, data: bytes) -> None:
         try:
@@ -191,8 +187,8 @@ def publish_feed(
     if failed and not skip_failed:
         # Publishing without them would withdraw those documents from every terminal.
         raise BadInput(
-            f"有 {len(failed)} 个文件无法读取（如 {failed[0]}），未发布。修正后重试，或用 --skip-failed 跳过。",
-            f"{len(failed)} input files failed to import (first: {failed[0]}); nothing published",
+            f"有 {import_report.count('failed')} 个文件无法读取（如 {failed[0]}），未发布。修正后重试，或用 --skip-failed 跳过。",
+            f"{import_report.count('failed')} input files failed to import (first: {failed[0]}); nothing published",
         )
     records: dict[str, DocumentRecord] = {}
     files: dict[str, Path] = {}
@@ -231,7 +227,7 @@ def publish_feed(
             shard_entries.append(Entry(record.id, sha, len(data)))
             for ref in record.attachments:
                 if ref.sha256 in files:
-                    writer.put_file(ref.sha256, files[ref.sha256])
+                    writer.put_file(ref.sha256, ref.size, files[ref.sha256])
                 elif not writer.path(ref.sha256).is_file():
                     raise BadInput(
                         f"文件“{record.title}”的附件“{ref.name}”缺少内容，未发布。",
