@@ -17,7 +17,7 @@ _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 # Control characters other than tab and newline; a regex, because a per-character Python loop over
 # 100k bodies of ~1,500 characters cost seconds in every sync and import.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff]")  # lone surrogates cannot be stored as UTF-8
 MAX_TITLE = 300
 MAX_BODY = 2_000_000
 

@@ -20,12 +20,16 @@ def clean_line(line: str) -> str:
 
 
 def _cn_number(text: str) -> int:
+    """十七 → 17, 二十 → 20; 0 (never a valid month or day) for a malformed numeral such as 十十."""
     if text == "十":
         return 10
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-    return _CN_DIGITS[text]
+    tens, ten, units = text.partition("十")
+    try:
+        if ten:
+            return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+        return _CN_DIGITS[text]
+    except KeyError:
+        return 0
 
 
 def _make_date(y: int, m: int, d: int) -> date | None:

@@ -329,3 +329,10 @@ def test_a_stamp_followed_by_labels_at_the_top_is_the_publication_date():
         date(2011, 4, 8),
         "海府〔2011〕33号",
     )
+
+
+def test_a_malformed_chinese_numeral_date_is_no_date_not_a_crash():
+    from kiosk.importer.textutil import find_dates
+
+    assert find_dates("二〇一九年十十月一日印发") == []
+    assert find_dates("二〇一九年十月十一日印发")[0][0].isoformat() == "2019-10-11"
