@@ -36,6 +36,7 @@ DOWNLOADS = "downloads"  # verified wheels by SHA-256, kept across a crash so th
 HEALTH_HOME = ".health"
 HEALTH_TIMEOUT_SECONDS = 300.0
 UNITS = ("kiosk.service", "kiosk-xorg.service")
+_FOREIGN_PATHS = ("PYTHONPATH", "PYTHONHOME", "PYTHONUSERBASE", "KIOSK_HOME")
 
 
 class UpdateBusy(KioskError):
@@ -295,8 +296,12 @@ class _Update:
             "安装软件包",
         )  # fmt: skip
 
+    def _release_environ(self) -> dict[str, str]:
+        """The environment for the new release's processes: its own code only, never this one's path."""
+        return {k: v for k, v in self.options.environ.items() if k not in _FOREIGN_PATHS}
+
     def _run(self, command: list[str], what_zh: str) -> None:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=1800, env=self._release_environ())
         if result.returncode != 0:
             raise BadInput(
                 f"{what_zh}失败，本机继续使用现有版本。详见日志。",
@@ -311,7 +316,7 @@ class _Update:
         try:
             home = scratch / "home"
             copy_home(self.env.home, home)
-            environ = {k: v for k, v in self.options.environ.items() if k != "KIOSK_HOME"}
+            environ = self._release_environ()
             environ["KIOSK_HOME"] = str(home)
             started = time.monotonic()
             try:
