@@ -83,14 +83,15 @@ def _run_pip(args: list[str], what: str) -> None:
 
 
 def build_project_wheel(project: Path, out: Path) -> Path:
-    """`pip wheel --no-deps` of a checkout, without build isolation so it works offline."""
+    """`pip wheel --no-deps` of a checkout. With build isolation: pip brings the setuptools pyproject.toml
+    names (from its cache or index), where the venv's own setuptools would also need the `wheel` package."""
     if not (project / "pyproject.toml").is_file():
         raise BadInput(
             f"{project} 不是本项目的源码目录（缺少 pyproject.toml）。",
             f"{project} has no pyproject.toml",
             field="project",
         )
-    _run_pip(["wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(project)], "构建软件包")
+    _run_pip(["wheel", "--no-deps", "-q", "-w", str(out), str(project)], "构建软件包")
     built = sorted(out.glob("disclosure_kiosk-*.whl"))
     if len(built) != 1:
         raise BadInput("构建软件包失败，未发布。", f"pip wheel produced {len(built)} project wheels in {out}")
