@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.errors import BadInput, StorageError
 from kiosk.sync.feed import OBJECTS_DIR, ROOT_NAME, is_sha256
+from kiosk.update.release import RELEASE_DIR
 
 if TYPE_CHECKING:
     from kiosk.sync.updater import Progress
@@ -81,6 +82,17 @@ def export_feed(feed: Path, to: Path, *, progress: Progress | None = None) -> Ex
         to.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"无法创建导出目录 {to}。", f"cannot create {to}: {exc}") from exc
+    _export_signed_folder(feed, to, report)
+    # The software release (kiosk update) has the same layout in its own folder: a stick carries both.
+    if (feed / RELEASE_DIR / ROOT_NAME).is_file():
+        _export_signed_folder(feed / RELEASE_DIR, to / RELEASE_DIR, report)
+    return report
+
+
+def _export_signed_folder(feed: Path, to: Path, report: ExportReport) -> None:
+    """Objects first, each checked against its name, then the signed root: a stick pulled out half-way
+    still holds the previous version whole."""
+    root_file = feed / ROOT_NAME
     objects = feed / OBJECTS_DIR
     # Temporary files of a publish in progress are not objects.
     paths = [p for p in sorted(objects.rglob("*")) if p.is_file() and is_sha256(p.name)] if objects.is_dir() else []
@@ -101,4 +113,3 @@ def export_feed(feed: Path, to: Path, *, progress: Progress | None = None) -> Ex
         report.bytes_copied += _copy(root_file, target_root, expect_sha=None)
         report.copied += 1
     _fsync_tree(to)
-    return report

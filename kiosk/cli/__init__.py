@@ -7,6 +7,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     central,
     central_feed,
     central_intake,
+    central_release,
     config_cmd,
     docs,
     ime,
@@ -15,6 +16,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     run,
     search,
     sync,
+    update,
 )
 from kiosk.cli.base import main
 

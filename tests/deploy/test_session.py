@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.provision import SHIPPED_KIOSK_COMMAND, TERMINAL_DIR
+from kiosk.provision import TERMINAL_DIR
 from tests.conftest import Cli
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,7 +53,9 @@ def test_a_unit_is_watched_restarted_and_logged_to_the_journal(unit):
     assert settings["StartLimitIntervalSec"] == ["0"]
     assert settings["StandardOutput"] == settings["StandardError"] == ["journal"]
     assert settings["User"] == ["kiosk"]
-    assert SHIPPED_KIOSK_COMMAND + " run --fullscreen" in settings["ExecStart"][0]
+    # The release `kiosk update` switched to, and the crash hook that switches back.
+    assert "/opt/kiosk/current/bin/kiosk run --fullscreen" in settings["ExecStart"][0]
+    assert settings["ExecStopPost"] == ["-+/usr/bin/python3 /opt/kiosk/kiosk-update-hook.py stopped /opt/kiosk"]
     assert not list(TERMINAL_DIR.glob("*.timer"))  # the kiosk's own scheduler syncs; no second schedule
 
 
