@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,10 +25,11 @@ from urllib.parse import urljoin, urlsplit
 from kiosk.config import CONFIG_FILE_NAME, OPTIONS, Config, load_config
 from kiosk.environment import PACKAGE_DIR, Env
 from kiosk.errors import ExitStatus, KioskError
+from kiosk.update.updater import adopt, install_hook
 
 # The session files shipped with the code (a terminal runs from a checkout in /opt/kiosk, as `make install`).
 TERMINAL_DIR = PACKAGE_DIR.parent / "deploy" / "terminal"
-SHIPPED_KIOSK_COMMAND = "/opt/kiosk/.venv/bin/kiosk"  # what the shipped units name; replaced by the real one
+SHIPPED_PREFIX = "/opt/kiosk"  # the install root the shipped units name; replaced by the real one
 HOME = Path("var/lib/kiosk")
 ETC = Path("etc/kiosk")
 USER = "kiosk"
@@ -52,6 +52,7 @@ STEPS = {
     "user": ("创建终端用户", "create the kiosk user"),
     "files": ("写入配置和服务文件", "write the configuration and session files"),
     "printer": ("添加打印机", "add the CUPS queue"),
+    "release": ("登记当前软件版本", "adopt this installation as the current release"),
     "sync": ("首次同步目录", "first sync"),
     "ime": ("建立输入法词库", "build the input method (kiosk ime build)"),
     "enable": ("启用自助终端服务", "enable the kiosk session"),
@@ -211,6 +212,7 @@ def provision(
         else:
             _add_printer(plan, lpadmin, report, run)
 
+    _release_zero(install_prefix(), staging, commands, report)
     env = _staged_env(base)
     if skip_sync:
         report.steps.append({"step": "sync", "result": "skipped"})
@@ -316,7 +318,7 @@ def _plan(request: Request) -> _Plan:
     env_file = f"# Read by systemd for the kiosk session (EnvironmentFile=); root only.\nKIOSK_TERMINAL_TOKEN={request.token}\n"
     _validate(toml, request.token, values)
 
-    kiosk_command = _kiosk_command()
+    prefix = install_prefix()
     files: list[tuple[Path, bytes, int]] = [
         (Path("etc/sysusers.d/kiosk.conf"), (TERMINAL_DIR / "sysusers.d" / "kiosk.conf").read_bytes(), 0o644),
         (HOME / CONFIG_FILE_NAME, toml.encode("utf-8"), 0o600),
@@ -329,7 +331,7 @@ def _plan(request: Request) -> _Plan:
         ),
     ]
     for unit in SESSIONS.values():
-        text = (TERMINAL_DIR / unit).read_text(encoding="utf-8").replace(SHIPPED_KIOSK_COMMAND, kiosk_command)
+        text = (TERMINAL_DIR / unit).read_text(encoding="utf-8").replace(SHIPPED_PREFIX, str(prefix))
         files.append((Path("etc/systemd/system") / unit, text.encode("utf-8"), 0o644))
     dirs = [(Path("var/lib"), 0o755), (HOME, 0o700), (ETC, 0o755)]
     return _Plan(files=files, dirs=dirs, queue=queue, device_uri=device_uri, unit=SESSIONS[request.session])
@@ -423,11 +425,35 @@ def _validate(toml: str, token: str, values: Mapping[str, Any]) -> Config:
     return config
 
 
-def _kiosk_command() -> str:
-    beside = Path(sys.executable).parent / "kiosk"
-    if beside.exists():
-        return str(beside)
-    return shutil.which("kiosk") or SHIPPED_KIOSK_COMMAND
+def install_prefix() -> Path:
+    """Where this program is installed: PREFIX of PREFIX/.venv (a `make install` checkout) or of
+    PREFIX/releases/VERSION (an updated terminal); the units run PREFIX/current/bin/kiosk."""
+    venv = Path(sys.prefix)
+    if venv.name == ".venv":
+        return venv.parent
+    if venv.parent.name == "releases":
+        return venv.parent.parent
+    return Path(SHIPPED_PREFIX)
+
+
+def _release_zero(prefix: Path, staging: bool, commands: list[list[str]], report: Report) -> None:
+    """The units start PREFIX/current/bin/kiosk and run the update hook after every stop: a new terminal's
+    own venv becomes release zero (kiosk.update adopts it), so there is a `current` to start and roll back to."""
+    if staging:
+        code = f"from pathlib import Path; from kiosk.update.updater import adopt, install_hook; p = Path({str(prefix)!r}); adopt(p); install_hook(p)"
+        commands.append([sys.executable, "-c", code])
+        report.steps.append({"step": "release", "result": "recorded"})
+        return
+    try:
+        adopt(prefix)
+        install_hook(prefix)
+    except OSError as exc:
+        raise ProvisionError(
+            "release",
+            f"无法在 {prefix} 建立当前版本链接，请检查安装目录。",
+            f"cannot adopt {prefix}/.venv as the current release: {exc}",
+        ) from exc
+    report.steps.append({"step": "release", "result": "done"})
 
 
 def _put_dir(path: Path, mode: int, report: Report, base: Path) -> None:

@@ -82,14 +82,14 @@ def export_feed(feed: Path, to: Path, *, progress: Progress | None = None) -> Ex
         to.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"无法创建导出目录 {to}。", f"cannot create {to}: {exc}") from exc
-    _export_signed_folder(feed, to, report)
+    _export_signed_folder(feed, to, report, progress)
     # The software release (kiosk update) has the same layout in its own folder: a stick carries both.
     if (feed / RELEASE_DIR / ROOT_NAME).is_file():
-        _export_signed_folder(feed / RELEASE_DIR, to / RELEASE_DIR, report)
+        _export_signed_folder(feed / RELEASE_DIR, to / RELEASE_DIR, report, progress)
     return report
 
 
-def _export_signed_folder(feed: Path, to: Path, report: ExportReport) -> None:
+def _export_signed_folder(feed: Path, to: Path, report: ExportReport, progress: Progress | None) -> None:
     """Objects first, each checked against its name, then the signed root: a stick pulled out half-way
     still holds the previous version whole."""
     root_file = feed / ROOT_NAME

@@ -4,8 +4,10 @@ that name the step and leave what was there."""
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import OPTIONS, load_config
-from kiosk.provision import TERMINAL_DIR, read_request
+from kiosk.provision import TERMINAL_DIR, install_prefix, read_request
 from tests.conftest import Cli
 from tests.sync.feedkit import FeedBuilder, make_doc, make_keys
 
@@ -94,12 +96,13 @@ def test_a_staging_root_gets_every_file_with_its_mode(tmp_path, office, cli):
     assert config.printer_documents == config.printer_receipts == "cups:hall-a4"
     assert config.trusted_keys == [office[1].read_text().strip()]
 
-    # Units and session files as shipped, with the real kiosk command.
+    # Units and session files as shipped, with the real install root: PREFIX/current/bin/kiosk (the
+    # release the updater switches), and the update hook under the same root.
     unit = (root / "etc/systemd/system/kiosk.service").read_text(encoding="utf-8")
-    assert "/opt/kiosk/.venv/bin/kiosk" not in unit
-    assert unit == (TERMINAL_DIR / "kiosk.service").read_text(encoding="utf-8").replace(
-        "/opt/kiosk/.venv/bin/kiosk", unit.split("cage -d -- ")[1].split()[0]
-    )
+    prefix = install_prefix()
+    assert f"cage -d -- {prefix}/current/bin/kiosk run" in unit
+    assert f"{prefix}/kiosk-update-hook.py stopped {prefix}" in unit
+    assert unit == (TERMINAL_DIR / "kiosk.service").read_text(encoding="utf-8").replace("/opt/kiosk", str(prefix))
     assert (root / "etc/sysusers.d/kiosk.conf").read_bytes() == (TERMINAL_DIR / "sysusers.d/kiosk.conf").read_bytes()
 
     # Nothing run outside the root: what the terminal still needs is recorded in order.
@@ -107,12 +110,19 @@ def test_a_staging_root_gets_every_file_with_its_mode(tmp_path, office, cli):
     assert pending[3:] == [
         "systemd-sysusers /etc/sysusers.d/kiosk.conf",
         "lpadmin -p hall-a4 -E -v ipp://192.168.1.20/ipp/print -m everywhere",
+        shlex.join(
+            [
+                sys.executable,
+                "-c",
+                f"from pathlib import Path; from kiosk.update.updater import adopt, install_hook; p = Path({str(prefix)!r}); adopt(p); install_hook(p)",
+            ]
+        ),
         "chown -R kiosk:kiosk /var/lib/kiosk",
         "systemctl daemon-reload",
         "systemctl enable kiosk.service",
     ]
     assert {s["step"]: s["result"] for s in data["steps"]} == {
-        "user": "recorded", "printer": "recorded", "sync": "skipped", "ime": "skipped", "enable": "recorded"
+        "user": "recorded", "printer": "recorded", "release": "recorded", "sync": "skipped", "ime": "skipped", "enable": "recorded"
     }  # fmt: skip
 
 
