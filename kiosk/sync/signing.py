@@ -145,7 +145,7 @@ def verify_root(raw: bytes, trusted: dict[str, Ed25519PublicKey]) -> dict[str, A
         try:
             signature = base64.b64decode(str(entry.get("sig", "")), validate=True)
             trusted[entry["keyid"]].verify(signature, payload)
-        except (binascii.Error, InvalidSignature):
+        except (ValueError, InvalidSignature):  # binascii.Error, and non-ASCII text, are ValueErrors
             continue
         return signed
     if by_trusted_key:

@@ -143,3 +143,12 @@ def test_the_unmutated_feed_parses():
     assert parse_root(verify_root(ROOT_BYTES, TRUSTED)) == parse_root(json.loads(ROOT_BYTES)["signed"])
     assert [e.id for e in read_shard(SHARD, KEY_0, BITS).entries]
     assert decode_document(DOCUMENT, sha256_bytes(DOCUMENT)).title == "关于印发某办法的通知"
+
+
+def test_a_signature_with_a_non_ascii_character_is_refused():
+    # found by the fuzzer: base64 raised a bare ValueError for "\u0080" in a signature
+    document = json.loads(ROOT_BYTES)
+    document["signatures"][0]["sig"] = "\u0080" + document["signatures"][0]["sig"][1:]
+    with pytest.raises(Refused) as info:
+        verify_root(json.dumps(document).encode(), TRUSTED)
+    assert "签名无效" in info.value.message_zh
