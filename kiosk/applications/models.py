@@ -62,6 +62,7 @@ class Outbox(BaseModel):
     application = ForeignKeyField(Application, primary_key=True, backref="outbox", on_delete="CASCADE")
     state = CharField(default="pending", index=True)  # pending | delivered | held
     attempts = IntegerField(default=0)
+    failures = IntegerField(default=0)  # answers that blamed this request (5xx), not the network
     next_attempt = FloatField(default=0.0)  # epoch seconds
     last_error = TextField(null=True)  # short English reason, never personal data
     delivered_at = CharField(null=True)

@@ -1,7 +1,10 @@
 """Delivery of applications to the central intake, exactly once: every attempt carries the same
 idempotency key, so a terminal that dies after central stored an application (but before it
-noted the answer) simply asks again and gets the stored one back. Failures back off; refusals
-that no retry can fix are held for a clerk. Status changes come back the same way."""
+noted the answer) simply asks again and gets the stored one back. What to do with an answer is
+decided by `judge_answer` from the answer alone (no I/O, tested with plain values): outages back
+off and are retried for as long as they last, refusals that no retry can fix are held for a clerk,
+and a request central keeps failing on is held after a bounded number of tries. A held
+application stays sealed in the outbox. Status changes come back the same way."""
 
 from __future__ import annotations
 
@@ -27,8 +30,50 @@ log = logging.getLogger(__name__)
 BACKOFF_BASE_SECONDS = 30.0
 BACKOFF_MAX_SECONDS = 3600.0
 STATUS_BATCH = 500
-# Refusals a retry cannot fix: the application waits for a clerk instead of being sent forever.
-HOLD_STATUSES = {400, 409, 413, 415, 422}
+# Central or the way to it is down, or asks us to slow down: every application would get the same
+# answer, so the pass stops and everything is retried later, for as long as the outage lasts.
+UNAVAILABLE_STATUSES = frozenset({408, 429, 502, 503, 504})
+# The terminal's token or central_url is wrong: fixed by the IT officer, not per application.
+MISCONFIGURED_STATUSES = frozenset({401, 403, 404, 405})
+# A server error on this one request (central answers, but fails on it): with back-off from 30 s
+# this many tries span about an hour; a central bug that outlasts that will not go away by itself,
+# so the application is held for a clerk instead of being sent forever.
+MAX_SERVER_ERRORS = 8
+
+CONFIRMED, RETRY, HOLD = "confirmed", "retry", "hold"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What to do with central's answer to one delivery."""
+
+    action: str  # CONFIRMED | RETRY | HOLD
+    reason: str  # short English, never personal data; kept as the outbox entry's last_error
+    replayed: bool = False  # confirmed: central already had it
+    stop_pass: bool = False  # every other application would get the same answer now
+    blames_request: bool = False  # counts towards MAX_SERVER_ERRORS
+
+
+def judge_answer(status: int, body: Any, tracking: str, server_errors_before: int = 0) -> Verdict:
+    """Central's answer (HTTP status, parsed JSON body or None) to the delivery of `tracking`, after
+    `server_errors_before` earlier server errors for it → confirm, retry later or hold for a clerk."""
+    if status in (200, 201):
+        if isinstance(body, dict) and body.get("tracking") == tracking:
+            return Verdict(CONFIRMED, "", replayed=status == 200)
+        # Not central's answer (a captive portal, a misrouted proxy): never take it as a receipt,
+        # or the personal data would be purged from a terminal while central has nothing.
+        return Verdict(RETRY, f"HTTP {status} without central's receipt", stop_pass=True)
+    if status in MISCONFIGURED_STATUSES:
+        what = "terminal token" if status in (401, 403) else "central_url"
+        return Verdict(RETRY, f"refused: HTTP {status} ({what})", stop_pass=True)
+    if status in UNAVAILABLE_STATUSES:
+        return Verdict(RETRY, f"HTTP {status} (central unavailable)", stop_pass=True)
+    if 400 <= status < 500:
+        return Verdict(HOLD, _refusal_code(status, body))
+    errors = server_errors_before + 1
+    if errors >= MAX_SERVER_ERRORS:
+        return Verdict(HOLD, f"http_{status}: failed {errors} times", blames_request=True)
+    return Verdict(RETRY, f"HTTP {status} (server error {errors} of {MAX_SERVER_ERRORS})", blames_request=True)
 
 
 @dataclass
@@ -120,25 +165,36 @@ def _deliver_one(env: Env, http: requests.Session, url: str, entry: Outbox, seal
         report.offline = True
         _retry(entry, f"network: {exc.__class__.__name__}", report)
         return
-    if response.status_code in (200, 201):
-        _confirmed(env, app, entry, replayed=response.status_code == 200, report=report)
-    elif response.status_code in (401, 403):
-        report.offline = True  # every other item would be refused too
-        _retry(entry, f"refused: HTTP {response.status_code} (terminal token)", report)
-    elif response.status_code in HOLD_STATUSES:
-        _hold(entry, _refusal_code(response), report, f"HTTP {response.status_code}")
+    verdict = judge_answer(response.status_code, _json_or_none(response), app.tracking, entry.failures)
+    if verdict.stop_pass:
+        report.offline = True
+    if verdict.action == CONFIRMED:
+        _confirmed(env, app, entry, replayed=verdict.replayed, report=report)
+    elif verdict.action == HOLD:
+        _hold(entry, verdict.reason, report, f"HTTP {response.status_code}", failed=verdict.blames_request)
     else:
-        _retry(entry, f"HTTP {response.status_code}", report)
+        _retry(entry, verdict.reason, report, failed=verdict.blames_request)
 
 
-def _refusal_code(response: requests.Response) -> str:
+def _json_or_none(response: requests.Response) -> Any:
     try:
-        body = response.json()
+        return response.json()
+    except (ValueError, RecursionError):
+        return None
+
+
+def _refusal_code(status: int, body: Any) -> str:
+    """`code:field,field` from central's error body, e.g. `invalid:application.phone`; short and
+    free of personal data (codes and field names only)."""
+    try:
         code = body["error"]["code"]
         fields = ",".join(e["field"] for e in body.get("errors", []))
-    except (ValueError, KeyError, TypeError):
-        return f"http_{response.status_code}"
-    return f"{code}:{fields}" if fields else str(code)
+    except (KeyError, TypeError):
+        return f"http_{status}"
+    if not isinstance(code, str) or not isinstance(fields, str):
+        return f"http_{status}"
+    reason = f"{code}:{fields}" if fields else code
+    return reason[:200]
 
 
 def _confirmed(env: Env, app: Application, entry: Outbox, *, replayed: bool, report: DeliveryReport) -> None:
@@ -160,21 +216,24 @@ def _confirmed(env: Env, app: Application, entry: Outbox, *, replayed: bool, rep
     log.info("application %s confirmed by central%s", app.tracking, " (replay)" if replayed else "")
 
 
-def _retry(entry: Outbox, reason: str, report: DeliveryReport) -> None:
+def _retry(entry: Outbox, reason: str, report: DeliveryReport, *, failed: bool = False) -> None:
     attempts = entry.attempts + 1
-    Outbox.update(attempts=attempts, next_attempt=time.time() + backoff_seconds(attempts), last_error=reason).where(
-        Outbox.application == entry.application_id
-    ).execute()
+    Outbox.update(
+        attempts=attempts,
+        failures=entry.failures + failed,
+        next_attempt=time.time() + backoff_seconds(attempts),
+        last_error=reason,
+    ).where(Outbox.application == entry.application_id).execute()
     report.retry_later += 1
     report.errors.append(f"{entry.application_id}: {reason}")
     log.warning("delivery of %s failed (%s); attempt %d", entry.application_id, reason, attempts)
 
 
-def _hold(entry: Outbox, reason: str, report: DeliveryReport, detail: str) -> None:
+def _hold(entry: Outbox, reason: str, report: DeliveryReport, detail: str, *, failed: bool = False) -> None:
     with database.atomic():
-        Outbox.update(state="held", attempts=entry.attempts + 1, last_error=reason).where(
-            Outbox.application == entry.application_id
-        ).execute()
+        Outbox.update(
+            state="held", attempts=entry.attempts + 1, failures=entry.failures + failed, last_error=reason
+        ).where(Outbox.application == entry.application_id).execute()
         Application.update(status=statuses.HELD).where(Application.tracking == entry.application_id).execute()
     report.held += 1
     report.errors.append(f"{entry.application_id}: held ({reason})")

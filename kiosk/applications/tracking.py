@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 _DAMM = (
     (0, 3, 1, 7, 5, 9, 8, 6, 4, 2),
@@ -70,3 +71,24 @@ def is_valid_tracking(text: str) -> bool:
 def format_tracking(tracking: str) -> str:
     """261123-0042-0075 (or 261123-0042-10003 past the 999th of a day)."""
     return f"{tracking[:6]}-{tracking[6:10]}-{tracking[10:]}"
+
+
+@dataclass(frozen=True)
+class TrackingParts:
+    """What a tracking number says about itself: the day of receipt, the terminal and its sequence."""
+
+    day: date
+    terminal: str
+    sequence: int
+
+
+def parse_tracking(text: str) -> TrackingParts | None:
+    """The parts of a well-formed tracking number, or None (bad shape, check digit or date)."""
+    digits = normalize_tracking(text)
+    if not is_valid_tracking(digits):
+        return None
+    try:
+        day = datetime.strptime(digits[:6], "%y%m%d").date()
+    except ValueError:
+        return None
+    return TrackingParts(day, digits[6:10], int(digits[10:-1]))

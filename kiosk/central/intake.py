@@ -1,5 +1,9 @@
 """The central office's side of applications: terminals and their tokens, exactly-once intake
-(idempotency keys), status changes the terminals fetch back. Used by the web service and the CLI."""
+(idempotency keys), status changes the terminals fetch back. Used by the web service and the CLI.
+
+Central believes a terminal only what it can check: a tracking number must be in the sending
+terminal's own range and of a plausible day by central's clock, the time of receipt is bounded by
+that clock, and the statutory deadlines are counted here from the office's own calendar."""
 
 from __future__ import annotations
 
@@ -12,14 +16,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from peewee import IntegrityError, SqliteDatabase, fn
 
 from kiosk.applications import statuses
+from kiosk.applications.deadlines import WorkCalendar, parse_signed_calendar
 from kiosk.applications.masking import mask_id, mask_name, mask_phone, mask_text
-from kiosk.applications.tracking import is_valid_tracking
+from kiosk.applications.tracking import is_valid_tracking, normalize_tracking, parse_tracking
 from kiosk.applications.validation import FieldError, validate_application
 from kiosk.central.intake_models import IntakeApplication, StatusChange, Terminal, intake_database
 from kiosk.errors import BadInput, NotFound
@@ -28,8 +34,22 @@ log = logging.getLogger(__name__)
 
 MAX_TERMINAL_NUMBER = 8999  # 9000-9999 are what terminals without a central token number themselves
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
-ENVELOPE = ("tracking", "received_at", "due", "extended_due", "calendar_complete", "application")
+ENVELOPE = ("tracking", "received_at", "application")
+# What terminals also send, from their own calendar; central counts deadlines itself and ignores these.
+TERMINAL_OPINIONS = ("terminal_id", "due", "extended_due", "calendar_complete")
 MAX_STATUS_QUERY = 500
+# A terminal's clock may run a little fast (no NTP in some halls): a received_at up to this far
+# ahead of central is taken as central's own time; further ahead, the tracking number the resident
+# holds carries a day that has not come yet, which central cannot rewrite, so it is refused.
+CLOCK_SKEW = timedelta(minutes=10)
+# How old a day of receipt central still takes. A terminal offline for weeks delivers its backlog
+# late, and that must get through; but the extended deadline (40 working days) is about two months,
+# so an application older than ~a quarter could not be answered in time under any extension and a
+# terminal silent that long shows on the fleet page: such a number is a wrong clock (a dead RTC
+# battery reads 2001) or a forged one. It is held on the terminal for a clerk, not lost.
+MAX_BACKLOG = timedelta(days=92)
+# Nothing in an application nests deeper than envelope → application → value; deeper is hostile.
+MAX_JSON_DEPTH = 8
 
 
 # SQLite has one writer at a time; threads that find the lock taken poll it with growing sleeps
@@ -55,6 +75,24 @@ def _now() -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def load_office_calendar(path: Path | None) -> WorkCalendar:
+    """The office's working-day calendar (the file `kiosk central publish --calendar` signs into the
+    feed), so central counts the same deadlines the terminals show; without one, the
+    chinese-calendar package and then weekends alone (marked incomplete)."""
+    if path is None:
+        return WorkCalendar()
+    try:
+        return WorkCalendar(signed=parse_signed_calendar(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise BadInput(
+            f"无法读取工作日历文件 {path}。", f"cannot read calendar {path}: {exc}", field="calendar"
+        ) from exc
+    except (ValueError, RecursionError) as exc:
+        raise BadInput(
+            f"工作日历文件 {path} 格式错误。", f"calendar {path} is invalid: {exc}", field="calendar"
+        ) from exc
 
 
 # ---------------------------------------------------------------- terminals
@@ -136,47 +174,131 @@ class Refusal(Exception):
         return data
 
 
+def parse_body(raw: bytes) -> Any:
+    """A request body as JSON, or a 400 naming what is wrong. Python's parser recurses per level of
+    nesting and raises RecursionError on deep input; text central cannot store (lone surrogates,
+    NUL, which PostgreSQL refuses) is turned away here rather than failing inside the database."""
+    try:
+        body = json.loads(raw, parse_constant=_no_constant)
+    except RecursionError:
+        raise Refusal(400, "too_deep", "请求的嵌套层次过多。", "JSON nested too deep to parse") from None
+    except ValueError:  # also UnicodeDecodeError, and integers of more than 4,300 digits
+        raise Refusal(400, "bad_json", "请求不是有效的 JSON。", "body is not valid JSON") from None
+    _check_tree(body)
+    return body
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_tree(body: Any) -> None:
+    """Depth and text of every value, without recursion (the input decides the depth)."""
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise Refusal(400, "too_deep", "请求的嵌套层次过多。", f"JSON nested deeper than {MAX_JSON_DEPTH}")
+        if isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                _check_text(key)
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Refusal(400, "bad_text", "请求含有无法识别的字符。", "text holds a lone surrogate") from None
+    if "\x00" in text:
+        raise Refusal(400, "bad_text", "请求含有无法识别的字符。", "text holds a NUL character")
+
+
 def _envelope_errors(body: Any) -> list[FieldError]:
     if not isinstance(body, dict):
         return [FieldError("body", "bad_type", "请求格式不正确。", "body must be a JSON object")]
     errors = []
     for key in body:
-        if key not in ENVELOPE and key != "terminal_id":
+        if key not in ENVELOPE and key not in TERMINAL_OPINIONS:
             errors.append(FieldError(key, "unknown_field", "未知的项目。", "unknown field"))
     for key in ENVELOPE:
         if key not in body:
             errors.append(FieldError(key, "required", "缺少此项。", "required"))
-    if "tracking" in body and not (isinstance(body["tracking"], str) and is_valid_tracking(body["tracking"])):
+    if "tracking" in body and not (isinstance(body["tracking"], str) and parse_tracking(body["tracking"])):
         errors.append(FieldError("tracking", "bad_format", "查询号无效。", "tracking number malformed"))
-    if "received_at" in body and not _is_datetime(body["received_at"]):
+    if "received_at" in body and _datetime(body["received_at"]) is None:
         errors.append(FieldError("received_at", "bad_format", "收到时间无效。", "received_at must be ISO 8601"))
-    for key in ("due", "extended_due"):
-        if key in body and not _is_date(body[key]):
-            errors.append(FieldError(key, "bad_format", "日期无效。", f"{key} must be YYYY-MM-DD"))
-    if "calendar_complete" in body and not isinstance(body["calendar_complete"], bool):
-        errors.append(FieldError("calendar_complete", "bad_type", "应为真或假。", "must be a boolean"))
     return errors
 
 
-def _is_datetime(value: Any) -> bool:
+def _datetime(value: Any) -> datetime | None:
+    """An ISO 8601 time with its offset (a time without one names no moment), else None."""
     try:
-        return isinstance(value, str) and datetime.fromisoformat(value).tzinfo is not None
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
-        return False
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
-def _is_date(value: Any) -> bool:
-    try:
-        return isinstance(value, str) and bool(date.fromisoformat(value))
-    except ValueError:
-        return False
+def _untrusted(code: str, zh: str, en: str, field_name: str) -> Refusal:
+    return Refusal(422, code, zh, en, [FieldError(field_name, code, zh, en)])
+
+
+def check_claims(terminal_number: int, tracking: str, received_at: str, now: datetime) -> datetime:
+    """What a terminal says about an application, checked against what central knows: the number
+    must be in this terminal's range and of a plausible day, the time of receipt not after central's
+    clock. Returns the time of receipt to store (clamped to `now` within CLOCK_SKEW)."""
+    parts = parse_tracking(tracking)
+    received = _datetime(received_at)
+    if parts is None or received is None:
+        raise _untrusted("invalid", "查询号或收到时间无效。", "tracking or received_at malformed", "tracking")
+    if parts.terminal != f"{terminal_number:04d}":
+        raise _untrusted(
+            "tracking_range",
+            "查询号不属于本终端的号段。",
+            f"tracking {tracking} is numbered by terminal {parts.terminal}, not {terminal_number:04d}",
+            "tracking",
+        )
+    if received > now + CLOCK_SKEW:
+        raise _untrusted(
+            "received_in_future",
+            "收到时间晚于中心时间，请校准终端时钟。",
+            f"received_at {received_at} is ahead of central's clock {now.isoformat(timespec='seconds')}",
+            "received_at",
+        )
+    if parts.day != received.date():
+        raise _untrusted(
+            "tracking_day",
+            "查询号中的日期与收到时间不符。",
+            f"tracking {tracking} is dated {parts.day}, received_at {received_at}",
+            "tracking",
+        )
+    if received < now - MAX_BACKLOG:
+        raise _untrusted(
+            "tracking_day",
+            "收到时间过早，请核对终端时钟。",
+            f"received_at {received_at} is more than {MAX_BACKLOG.days} days before central's clock",
+            "received_at",
+        )
+    return min(received, now.astimezone(received.tzinfo))
 
 
 def record_application(
-    terminal: Terminal, idempotency_key: str, body: Any, *, today: date | None = None
+    terminal: Terminal,
+    idempotency_key: str,
+    body: Any,
+    *,
+    now: datetime | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> tuple[IntakeApplication, bool]:
     """Store an application exactly once. A retry with the same key returns the stored one
-    (created=False); anything else that would make two applications of one is refused."""
+    (created=False); anything else that would make two applications of one is refused, and so is
+    anything a terminal says that central can check and finds wrong (see check_claims)."""
+    now = now or datetime.now().astimezone()
     if not IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
         raise Refusal(400, "idempotency_key", "缺少有效的幂等键。", "Idempotency-Key header missing or malformed")
     errors = _envelope_errors(body)
@@ -184,51 +306,52 @@ def record_application(
     if not errors:
         raw = body["application"]
         if isinstance(raw, dict):
-            cleaned, field_errors = validate_application(raw, today=today or date.today())
+            cleaned, field_errors = validate_application(raw, today=now.date())
             errors += [FieldError(f"application.{e.field}", e.code, e.message_zh, e.message_en) for e in field_errors]
         else:
             errors.append(FieldError("application", "bad_type", "申请表格式不正确。", "must be a JSON object"))
     if errors:
         raise Refusal(422, "invalid", "申请内容未通过校验。", "application failed validation", errors)
+    tracking = normalize_tracking(body["tracking"])
 
-    existing = _by_key(terminal, idempotency_key)
+    # A retry gets what was stored, even once its day has left the window it was first checked in.
+    existing = _by_key(terminal, idempotency_key) or _by_key_and_tracking(idempotency_key, tracking)
     if existing is not None:
-        return _same_or_refuse(existing, body["tracking"]), False
-    now = _now()
+        return _same_or_refuse(existing, tracking), False
+    received = check_claims(terminal.number, tracking, body["received_at"], now)
+    day_of_receipt = received.astimezone(now.tzinfo).date()
+    deadlines = (calendar or WorkCalendar()).deadlines(day_of_receipt)
+    stamp = now.isoformat(timespec="seconds")
     try:
         with writing():
             app = IntakeApplication.create(
-                tracking=body["tracking"],
+                tracking=tracking,
                 terminal=terminal.id,
                 idempotency_key=idempotency_key,
-                received_at=body["received_at"],
-                due=date.fromisoformat(body["due"]),
-                extended_due=date.fromisoformat(body["extended_due"]),
-                calendar_complete=body["calendar_complete"],
+                received_at=received.isoformat(timespec="seconds"),
+                due=deadlines.due,
+                extended_due=deadlines.extended_due,
+                calendar_complete=deadlines.calendar_complete,
                 applicant_type=cleaned["applicant_type"],
                 id_type=cleaned["id_type"],
                 delivery_form=cleaned["delivery_form"],
                 delivery_way=cleaned["delivery_way"],
                 data=json.dumps(cleaned, ensure_ascii=False, sort_keys=True),
                 status=statuses.RECEIVED,
-                status_at=now,
-                created_at=now,
+                status_at=stamp,
+                created_at=stamp,
             )
-            StatusChange.create(application=app.id, status=statuses.RECEIVED, note=None, at=now)
+            StatusChange.create(application=app.id, status=statuses.RECEIVED, note=None, at=stamp)
     except IntegrityError:
-        # A concurrent retry with the same key won the race, or the tracking number is taken:
-        # by this very application if the terminal was re-registered under a new token since
-        # (keys are random UUIDs, so key and tracking together are the application), else by another.
-        existing = _by_key(terminal, idempotency_key) or IntakeApplication.get_or_none(
-            (IntakeApplication.idempotency_key == idempotency_key) & (IntakeApplication.tracking == body["tracking"])
-        )
+        # A concurrent retry with the same key won the race, or the tracking number is taken.
+        existing = _by_key(terminal, idempotency_key) or _by_key_and_tracking(idempotency_key, tracking)
         if existing is not None:
-            return _same_or_refuse(existing, body["tracking"]), False
+            return _same_or_refuse(existing, tracking), False
         raise Refusal(
             409,
             "tracking_taken",
             "该查询号已被另一份申请使用。",
-            f"tracking {body['tracking']} already belongs to another application",
+            f"tracking {tracking} already belongs to another application",
         ) from None
     log.info("application %s received from terminal %s", app.tracking, terminal.name)
     return app, True
@@ -237,6 +360,14 @@ def record_application(
 def _by_key(terminal: Terminal, key: str) -> IntakeApplication | None:
     return IntakeApplication.get_or_none(
         (IntakeApplication.terminal == terminal.id) & (IntakeApplication.idempotency_key == key)
+    )
+
+
+def _by_key_and_tracking(key: str, tracking: str) -> IntakeApplication | None:
+    """This very application sent under an earlier token of a re-registered terminal: keys are
+    random UUIDs, so key and tracking together are the application."""
+    return IntakeApplication.get_or_none(
+        (IntakeApplication.idempotency_key == key) & (IntakeApplication.tracking == tracking)
     )
 
 
@@ -274,6 +405,8 @@ def statuses_for(terminal: Terminal, trackings: Any) -> list[dict[str, Any]]:
         raise Refusal(400, "invalid", "请求格式不正确。", "tracking must be a list of strings")
     if len(trackings) > MAX_STATUS_QUERY:
         raise Refusal(413, "too_many", "一次查询的申请过多。", f"at most {MAX_STATUS_QUERY} per request")
+    # Only well-formed numbers reach the database: anything else names no application anyway.
+    trackings = [t for t in (normalize_tracking(t) for t in trackings) if is_valid_tracking(t)]
     if not trackings:
         return []
     query = IntakeApplication.select().where(

@@ -4,13 +4,15 @@ idempotency key, and fetch back status changes. Stateless: run as many processes
 from __future__ import annotations
 
 import logging
-from datetime import date
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 from peewee import Database, InterfaceError, OperationalError, SqliteDatabase
 from werkzeug.exceptions import HTTPException
 
+from kiosk.applications.deadlines import WorkCalendar
 from kiosk.central import intake
 from kiosk.central.intake_models import intake_database
 
@@ -22,8 +24,17 @@ MAX_REQUEST_BYTES = 64 * 1024
 API = "/v1"
 
 
-def create_intake_app(db: Database) -> Flask:
-    """The WSGI app on an opened intake database (see kiosk.central.intake_db.open_intake)."""
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def create_intake_app(
+    db: Database, *, calendar: WorkCalendar | None = None, clock: Callable[[], datetime] = _local_now
+) -> Flask:
+    """The WSGI app on an opened intake database (see kiosk.central.intake_db.open_intake).
+    `calendar` is the office's working-day calendar that deadlines are counted from (the one it
+    signs into the feed); `clock` is central's clock, which bounds what terminals may claim."""
+    calendar = calendar or WorkCalendar()
     app = Flask("kiosk.central.intake")
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -51,6 +62,13 @@ def create_intake_app(db: Database) -> Flask:
         zh = {413: "请求内容过大。", 404: "地址不存在。", 405: "不支持的请求方法。"}.get(code, "请求无效。")
         return jsonify(_error("http_" + str(code), zh, error.description or error.name)), code
 
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[Response, int]:
+        # A bug, not bad input (that is a Refusal): the log gets the traceback, the client a JSON
+        # 500 the outbox can act on, never an HTML page.
+        log.exception("intake request failed: %s %s", request.method, request.path)
+        return jsonify(_error("internal", "受理服务出错，请稍后重试。", "internal error")), 500
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def _database_down(error: Exception) -> tuple[Response, int]:
@@ -69,10 +87,7 @@ def create_intake_app(db: Database) -> Flask:
     def _json_body() -> Any:
         if not request.is_json:
             raise intake.Refusal(415, "not_json", "请求应为 JSON。", "Content-Type must be application/json")
-        body = request.get_json(silent=True)
-        if body is None:
-            raise intake.Refusal(400, "bad_json", "请求不是有效的 JSON。", "body is not valid JSON")
-        return body
+        return intake.parse_body(request.get_data(cache=False))
 
     @app.get(f"{API}/health")
     def health() -> Response:
@@ -84,12 +99,17 @@ def create_intake_app(db: Database) -> Flask:
         terminal = _terminal()
         body = _json_body()
         stored, created = intake.record_application(
-            terminal, request.headers.get("Idempotency-Key", ""), body, today=date.today()
+            terminal, request.headers.get("Idempotency-Key", ""), body, now=clock(), calendar=calendar
         )
+        # The deadlines central counted are the ones that bind; the terminal may show them.
         reply = {
             "tracking": stored.tracking,
             "status": stored.status,
+            "received_at": stored.received_at,
             "received_at_central": stored.created_at,
+            "due": _iso(stored.due),
+            "extended_due": _iso(stored.extended_due),
+            "calendar_complete": bool(stored.calendar_complete),
             "replayed": not created,
         }
         return jsonify(reply), 201 if created else 200
@@ -102,6 +122,10 @@ def create_intake_app(db: Database) -> Flask:
         return jsonify({"statuses": intake.statuses_for(terminal, trackings)})
 
     return app
+
+
+def _iso(day: Any) -> str:
+    return day.isoformat() if hasattr(day, "isoformat") else str(day)
 
 
 def _error(code: str, zh: str, en: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ Every command here takes `--db URL` (env KIOSK_CENTRAL_DB; default a SQLite file
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
 
@@ -34,15 +35,25 @@ def _open(db_url: str | None):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8470, show_default=True, help="Port (0: any free).")
 @click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True, help="Worker threads.")
+@click.option(
+    "--calendar",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="KIOSK_CENTRAL_CALENDAR",
+    default=None,
+    help="Working-day calendar JSON the deadlines are counted from (the one publish signs in; "
+    "env KIOSK_CENTRAL_CALENDAR).",
+)
 @db_option
-def serve_cmd(host: str, port: int, threads: int, db_url: str | None) -> None:
+def serve_cmd(host: str, port: int, threads: int, calendar: Path | None, db_url: str | None) -> None:
     """Run the intake web service (waitress) that terminals deliver applications to."""
     import waitress
 
     from kiosk.central.intake_app import create_intake_app
 
+    office_calendar = intake.load_office_calendar(calendar)
     db, url = _open(db_url)
-    server = waitress.create_server(create_intake_app(db), host=host, port=port, threads=threads, ident="kiosk-intake")
+    app = create_intake_app(db, calendar=office_calendar)
+    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="kiosk-intake")
     address = f"http://{host}:{server.effective_port}"
     log.info("intake serving on %s with %s", address, redact(url))
     click.echo(f"intake serving on {address}", err=False)

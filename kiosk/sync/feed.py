@@ -257,7 +257,7 @@ def read_shard(raw: bytes, key: str, bits: int) -> Shard:
     be the sum of its documents' sizes."""
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # also bad UTF-8, 4,300+ digit integers; deep nesting
         raise Refused("目录分片文件已损坏，已拒绝更新。", f"shard {key} is not JSON: {exc}") from exc
     rows = data.get("documents") if isinstance(data, dict) else None
     if not isinstance(rows, list):
@@ -307,12 +307,14 @@ def decode_document(raw: bytes, sha: str, *, check_canonical: bool = True) -> Do
     (skipped only by a pass that merely looks, when the one that stores the record checks)."""
     try:
         record = DocumentRecord.from_dict(json.loads(raw.decode("utf-8")))
-    except (UnicodeDecodeError, json.JSONDecodeError, BadInput) as exc:
-        detail = exc.message_en if isinstance(exc, BadInput) else str(exc)
+        # hashing encodes the record: a lone surrogate escape fails here (UnicodeEncodeError)
+        canonical = not check_canonical or record.content_hash == sha
+    except (ValueError, RecursionError, BadInput) as exc:  # ValueError: bad UTF-8, JSON, huge integers
+        detail = exc.message_en if isinstance(exc, BadInput) else str(exc)[:200]
         raise Refused(
             "目录中的文件数据无效，已拒绝更新。", f"document object {sha[:12]}… is invalid: {detail}"
         ) from exc
-    if check_canonical and record.content_hash != sha:
+    if not canonical:
         raise Refused(
             "目录中的文件数据不是规范格式，已拒绝更新。", f"document object {sha[:12]}… is not in canonical form"
         )

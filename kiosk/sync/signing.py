@@ -124,14 +124,19 @@ def verify_root(raw: bytes, trusted: dict[str, Ed25519PublicKey]) -> dict[str, A
     """The signed object of a root file when at least one trusted key signed exactly it; else Refused.
     What is verified is the canonical form of what is then used, so no parser quirk can slip between."""
     try:
+        # ValueError also covers bad UTF-8 and integers past Python's 4,300-digit limit;
+        # the parser recurses per level, so deep nesting is a RecursionError.
         document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise Refused("目录索引文件已损坏，已拒绝更新。", f"root is not valid JSON: {exc}") from exc
     signed = document.get("signed") if isinstance(document, dict) else None
     signatures = document.get("signatures") if isinstance(document, dict) else None
     if not isinstance(signed, dict) or not isinstance(signatures, list):
         raise Refused("目录索引文件格式错误，已拒绝更新。", "root lacks 'signed' or 'signatures'")
-    payload = canonical_json(signed)
+    try:
+        payload = canonical_json(signed)
+    except UnicodeEncodeError:  # a lone surrogate escape (\ud800) has no UTF-8 form, so no signed bytes
+        raise Refused("目录索引文件格式错误，已拒绝更新。", "root holds text with no UTF-8 form") from None
     by_trusted_key = 0
     for entry in signatures:
         if not isinstance(entry, dict) or entry.get("keyid") not in trusted:
@@ -140,7 +145,7 @@ def verify_root(raw: bytes, trusted: dict[str, Ed25519PublicKey]) -> dict[str, A
         try:
             signature = base64.b64decode(str(entry.get("sig", "")), validate=True)
             trusted[entry["keyid"]].verify(signature, payload)
-        except (binascii.Error, InvalidSignature):
+        except (ValueError, InvalidSignature):  # binascii.Error, and non-ASCII text, are ValueErrors
             continue
         return signed
     if by_trusted_key:

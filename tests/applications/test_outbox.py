@@ -9,8 +9,17 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from kiosk.applications.models import Application, Outbox
-from kiosk.applications.outbox import OutboxWorker, backoff_seconds, deliver_outbox
-from kiosk.applications.records import get_application, submit_application
+from kiosk.applications.outbox import (
+    CONFIRMED,
+    HOLD,
+    MAX_SERVER_ERRORS,
+    RETRY,
+    OutboxWorker,
+    backoff_seconds,
+    deliver_outbox,
+    judge_answer,
+)
+from kiosk.applications.records import get_application, personal_data, submit_application
 from kiosk.central import intake
 from kiosk.central.intake_models import IntakeApplication
 from kiosk.config import load_config
@@ -33,7 +42,8 @@ class Clock:
 
 @pytest.fixture
 def central(tmp_path):
-    with running_intake(f"sqlite:///{tmp_path / 'central.sqlite3'}") as server:
+    # central's clock agrees with the terminals' test clock: central checks the day of receipt
+    with running_intake(f"sqlite:///{tmp_path / 'central.sqlite3'}", clock=Clock()) as server:
         yield server
 
 
@@ -48,13 +58,14 @@ def no_retries(env: Env):
 
 
 @contextlib.contextmanager
-def answering(status: int):
+def answering(status: int, body=None):
     """A server that answers every request with `status` (a proxy in trouble, a broken central)."""
     app = Flask("broken")
+    body = body if body is not None else {"error": {"code": "x", "message_zh": "x", "message_en": "x"}}
 
     @app.route("/<path:anything>", methods=["GET", "POST"])
     def everything(anything):
-        return {"error": {"code": "x", "message_zh": "x", "message_en": "x"}}, status
+        return body, status
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -181,3 +192,104 @@ def test_the_background_worker_delivers_on_its_own(home, central):
         worker.stop()
         worker.join(timeout=5)
     assert Outbox.get_by_id(tracking).state == "delivered"
+
+
+# ---------------------------------------------------------------- what to do with an answer
+
+TRACKING = "26092800010014"
+REFUSED = {"error": {"code": "tracking_day", "message_zh": "x", "message_en": "x"}, "errors": [{"field": "tracking"}]}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "action", "stop_pass"),
+    [
+        (201, {"tracking": TRACKING}, CONFIRMED, False),
+        (200, {"tracking": TRACKING}, CONFIRMED, False),
+        (200, "<html>Wi-Fi login</html>", RETRY, True),  # a captive portal is no receipt
+        (201, {"tracking": "26092800010022"}, RETRY, True),
+        (200, None, RETRY, True),
+        (401, None, RETRY, True),
+        (403, None, RETRY, True),
+        (404, None, RETRY, True),  # central_url points at the wrong place
+        (429, None, RETRY, True),
+        (502, None, RETRY, True),
+        (503, {"error": {"code": "unavailable"}}, RETRY, True),
+        (504, None, RETRY, True),
+        (400, {"error": {"code": "too_deep"}}, HOLD, False),
+        (409, {"error": {"code": "tracking_taken"}}, HOLD, False),
+        (413, None, HOLD, False),
+        (422, REFUSED, HOLD, False),
+        (410, None, HOLD, False),
+        (500, None, RETRY, False),
+        (501, None, RETRY, False),
+    ],
+)
+def test_what_to_do_with_each_answer(status, body, action, stop_pass):
+    verdict = judge_answer(status, body, TRACKING)
+    assert (verdict.action, verdict.stop_pass) == (action, stop_pass)
+
+
+def test_a_refusal_is_held_with_centrals_reason():
+    assert judge_answer(422, REFUSED, TRACKING).reason == "tracking_day:tracking"
+    assert judge_answer(400, {"error": {"code": "too_deep"}}, TRACKING).reason == "too_deep"
+    assert judge_answer(415, "not json", TRACKING).reason == "http_415"
+    assert judge_answer(422, {"error": {"code": ["x"]}}, TRACKING).reason == "http_422"
+
+
+def test_a_server_error_on_one_request_is_retried_a_bounded_number_of_times():
+    verdicts = [judge_answer(500, None, TRACKING, before) for before in range(MAX_SERVER_ERRORS)]
+    assert [v.action for v in verdicts] == [RETRY] * (MAX_SERVER_ERRORS - 1) + [HOLD]
+    assert all(v.blames_request for v in verdicts)
+    assert verdicts[-1].reason == f"http_500: failed {MAX_SERVER_ERRORS} times"
+
+
+def test_an_outage_never_counts_against_an_application():
+    for status in (502, 503, 504, 429):
+        verdict = judge_answer(status, None, TRACKING, server_errors_before=MAX_SERVER_ERRORS * 10)
+        assert verdict.action == RETRY and not verdict.blames_request
+
+
+def test_a_central_that_fails_on_one_application_holds_it_sealed_for_a_clerk(home):
+    with answering(500, {"error": {"code": "internal", "message_zh": "x", "message_en": "x"}}) as url:
+        env = terminal_env(home, url, "0001-token")
+        tracking = submit_application(env, person()).tracking
+        for _ in range(MAX_SERVER_ERRORS + 3):
+            deliver_outbox(env, http=no_retries(env), force=True)
+    entry = Outbox.get_by_id(tracking)
+    assert (entry.state, entry.attempts, entry.failures) == ("held", MAX_SERVER_ERRORS, MAX_SERVER_ERRORS)
+    assert entry.last_error == f"http_500: failed {MAX_SERVER_ERRORS} times"
+    app = get_application(env, tracking)
+    assert app.status == "held" and personal_data(env, app)["name"] == "张三"
+
+
+def test_a_central_that_is_down_is_retried_for_as_long_as_it_is_down(home):
+    with answering(503) as url:
+        env = terminal_env(home, url, "0001-token")
+        tracking = submit_application(env, person()).tracking
+        for _ in range(MAX_SERVER_ERRORS + 3):
+            report = deliver_outbox(env, http=no_retries(env), force=True)
+    entry = Outbox.get_by_id(tracking)
+    assert (entry.state, entry.failures, entry.attempts) == ("pending", 0, MAX_SERVER_ERRORS + 3)
+    assert report.offline and report.pending == 1
+
+
+def test_a_page_that_is_not_centrals_receipt_confirms_nothing(home):
+    with answering(200, {"welcome": "hall Wi-Fi"}) as url:
+        env = terminal_env(home, url, "0001-token")
+        tracking = submit_application(env, person()).tracking
+        deliver_outbox(env, http=no_retries(env))
+    app = get_application(env, tracking)
+    assert app.confirmed_at is None and Outbox.get_by_id(tracking).state == "pending"
+
+
+def test_an_application_central_refuses_as_implausible_is_held_with_its_reason(home, central):
+    clock = Clock()
+    clock.now = datetime(2001, 1, 1, 9, 0, tzinfo=CHINA)  # a terminal whose clock battery died
+    env = terminal_env(home, central.url, central.add_terminal("hall-1"), clock=clock)
+    tracking = submit_application(env, person()).tracking
+    report = deliver_outbox(env)
+    assert report.held == 1
+    entry = Outbox.get_by_id(tracking)
+    assert (entry.state, entry.last_error) == ("held", "tracking_day:received_at")
+    assert personal_data(env, get_application(env, tracking)) is not None
+    assert IntakeApplication.select().count() == 0

@@ -6,12 +6,14 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from peewee import Database
 from werkzeug.serving import make_server
 
+from kiosk.applications.deadlines import WorkCalendar
 from kiosk.central import intake
 from kiosk.central.intake_app import create_intake_app
 from kiosk.central.intake_db import open_intake
@@ -43,11 +45,19 @@ def _observed(app, handled: threading.Event, latency: float):
 
 
 @contextlib.contextmanager
-def running_intake(db_url: str, *, latency: float = 0.0) -> Iterator[Intake]:
+def running_intake(
+    db_url: str,
+    *,
+    latency: float = 0.0,
+    clock: Callable[[], datetime] | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Iterator[Intake]:
+    """`clock` is central's clock (default the real one): what terminals claim is checked against it."""
     db = open_intake(db_url)
+    options = {"calendar": calendar} | ({"clock": clock} if clock else {})
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns test output
     handled = threading.Event()
-    server = make_server("127.0.0.1", 0, _observed(create_intake_app(db), handled, latency), threaded=True)
+    server = make_server("127.0.0.1", 0, _observed(create_intake_app(db, **options), handled, latency), threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

@@ -2,6 +2,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 
 import requests
 
@@ -11,15 +12,10 @@ from tests.conftest import REPO
 
 
 def envelope() -> dict:
-    body = "2611230001001"
-    return {
-        "tracking": body + damm_digit(body),
-        "received_at": "2026-11-23T10:00:00+08:00",
-        "due": "2026-12-21",
-        "extended_due": "2027-01-18",
-        "calendar_complete": False,
-        "application": person(),
-    }
+    """Received now: a real server checks the day against its own clock."""
+    now = datetime.now().astimezone()
+    body = f"{now:%y%m%d}0001001"
+    return {"tracking": body + damm_digit(body), "received_at": now.isoformat(), "application": person()}
 
 
 def test_terminals_add_prints_name_and_token_once(cli, tmp_path):
@@ -73,3 +69,11 @@ def test_serve_list_and_set_status_against_a_real_waitress_process(cli, home, tm
     assert (changed["status"], changed["note"]) == ("accepted", "已受理")
     assert cli.json("central", "applications", "list", "--status", "accepted", "--db", db)[0]["status"] == "accepted"
     cli("central", "applications", "set-status", "26112300019990", "accepted", "--db", db, expect=4)
+
+
+def test_serve_refuses_a_calendar_file_it_cannot_read(cli, tmp_path):
+    bad = tmp_path / "calendar.json"
+    bad.write_text('{"format": 1, "years": {"2026": []}}', encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    result = cli("central", "serve", "--calendar", str(bad), "--db", db, expect=2)
+    assert "工作日历" in result.stderr
