@@ -78,9 +78,9 @@ def build(config: str, path: Path, catalog_home: Path | None, corpus_docs: int =
 
     documents: list[dict] = []
     if config in ("demo", "catalog"):
-        from kiosk.catalog.catalog import open_catalog
         from kiosk.environment import Env
         from kiosk.ime.setup import catalog_documents
+        from kiosk.sync.demo import open_catalog
 
         home = catalog_home if config == "catalog" else Path(tempfile.mkdtemp(prefix="ime-demo-"))
         open_catalog(Env.load(home))

@@ -569,11 +569,11 @@ def _staged_env(base: Path) -> Env:
 
 def _first_sync(env: Env, report: Report) -> None:
     """Before the input method: its lexicon takes the catalog's own words (titles, issuers)."""
-    from kiosk.catalog.catalog import open_catalog
+    from kiosk.catalog.store import open_store
     from kiosk.sync.updater import sync_catalog
 
     try:
-        open_catalog(env, install_demo=False)
+        open_store(env.catalog_db)
         result = sync_catalog(env)
     except KioskError as exc:
         raise ProvisionError(
@@ -592,11 +592,11 @@ def _first_sync(env: Env, report: Report) -> None:
 
 
 def _build_ime(env: Env, report: Report) -> None:
-    from kiosk.catalog.catalog import open_catalog
+    from kiosk.catalog.store import open_store
     from kiosk.ime.setup import ensure_lexicon
 
     try:
-        open_catalog(env, install_demo=False)  # a provisioned terminal's catalog comes from its feed, not the demo
+        open_store(env.catalog_db)  # a provisioned terminal's catalog comes from its feed, not the demo
         built = ensure_lexicon(env)
     except KioskError as exc:
         raise ProvisionError(

@@ -118,10 +118,10 @@ def load_calendar(env: Env) -> WorkCalendar:
 def _signed_years(env: Env) -> dict[int, YearRules]:
     if not env.catalog_db.exists():
         return {}
-    from kiosk.catalog.catalog import open_catalog
     from kiosk.catalog.documents import get_state
+    from kiosk.catalog.store import open_store
 
-    open_catalog(env, install_demo=False)
+    open_store(env.catalog_db)
     raw = get_state("calendar")
     if not raw:
         return {}

@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.docnumber import find_doc_numbers, normalize_doc_number
 from kiosk.catalog.search import Hit, search
+from kiosk.catalog.store import open_store
 from kiosk.environment import Env
 
 # Words a resident wraps around what they want; they say nothing about which document it is.
@@ -73,7 +73,7 @@ def likely_disclosed(env: Env, description: str, doc_number: str = "", *, limit:
     """Documents in the catalog that may be what the application asks for, best first."""
     if not env.catalog_db.exists():
         return []
-    open_catalog(env, install_demo=False)
+    open_store(env.catalog_db)
     numbers = {normalize_doc_number(doc_number)} if doc_number.strip() else set()
     numbers |= {n.normalized for n in find_doc_numbers(description)}
     numbers.discard(None)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.documents import document_to_dict, get_document, list_documents
 from kiosk.catalog.search import related
 from kiosk.cli.base import emit, get_env, json_option, main
 from kiosk.errors import ExitStatus
 from kiosk.importer import ImportProgress, import_folder
+from kiosk.sync.demo import open_catalog
 
 
 @main.group("docs")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kiosk.cli.base import KioskGroup, emit, get_env, json_option, main, progress_bar
+from kiosk.sync.demo import open_catalog
 
 
 class _ImeGroup(KioskGroup):
@@ -34,7 +35,9 @@ def convert_cmd(pinyin: str, limit: int, as_json: bool) -> None:
     """Candidates for PINYIN (full, initials, mixed or unfinished)."""
     from kiosk.ime.setup import open_engine
 
-    engine = open_engine(get_env())
+    env = get_env()
+    open_catalog(env)
+    engine = open_engine(env)
     candidates = engine.candidates(pinyin, limit)
     data = {"input": pinyin, "candidates": [c.to_dict() for c in candidates]}
     emit(data, as_json, lambda d: "  ".join(f"{i + 1}.{c['text']}" for i, c in enumerate(d["candidates"])))
@@ -70,6 +73,7 @@ def build_cmd(force: bool, as_json: bool) -> None:
     from kiosk.ime.setup import ensure_lexicon
 
     env = get_env()
+    open_catalog(env)
     report = ensure_lexicon(env, force=force, progress=progress_bar(as_json, _BUILD_PHASES))
     meta = read_meta(env.ime_lexicon)
     data = {

@@ -10,6 +10,7 @@ import click
 from kiosk.cli.base import emit, get_env, json_option, main
 from kiosk.printing import service
 from kiosk.printing.printlog import read_print_log
+from kiosk.sync.demo import open_catalog
 
 PRINTER_HELP = (
     "Printer: folder, folder:DIR, cups:QUEUE[@HOST:PORT], escpos:DEVICE or a CUPS queue name (default: from config)."
@@ -44,6 +45,7 @@ def document_cmd(
     """Print catalog document DOC_ID, or save it as a PDF with --out."""
     _exclusive(out, printer)
     env = get_env()
+    open_catalog(env)
     if out is not None:
         outcome = service.save_document(env, doc_id, out, pages=pages, large=large)
     else:
@@ -85,7 +87,9 @@ def preview_cmd(doc_id: str, page: int, width: int, large: bool, out: Path, as_j
     """Render one page of a document's printout to a PNG image (the print preview's picture)."""
     from kiosk.printing.preview import render_page
 
-    _, pdf = service.render_document(get_env(), doc_id, large=large)
+    env = get_env()
+    open_catalog(env)
+    _, pdf = service.render_document(env, doc_id, large=large)
     image = render_page(pdf, page, width=width)
     image.save(out, "PNG")
     emit({"output": str(out), "page": page, "pages": pdf.pages, "size": list(image.size)}, as_json, _format_preview)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kiosk.catalog.catalog import open_catalog
 from kiosk.cli.base import get_env, main
+from kiosk.sync.demo import open_catalog
 
 
 @main.command("run")

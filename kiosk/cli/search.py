@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.models import VALIDITIES
 from kiosk.catalog.search import SearchResult, search
 from kiosk.cli.base import emit, get_env, json_option, main
 from kiosk.errors import BadInput
+from kiosk.sync.demo import open_catalog
 
 
 @main.command("search")

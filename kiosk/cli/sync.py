@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import click
 
-from kiosk.catalog.catalog import open_catalog
+from kiosk.catalog.store import open_store
 from kiosk.cli.base import emit, get_env, json_option, main, progress_bar
+from kiosk.sync.demo import open_catalog
 from kiosk.sync.status import catalog_status, freshness_line
 from kiosk.sync.updater import sync_catalog
 
@@ -20,7 +21,7 @@ _PHASES = {"shards": "索引分片", "documents": "文件数据", "attachments":
 def sync_cmd(source: str | None, full: bool, as_json: bool) -> None:
     """Sync the local catalog from the signed central feed (HTTP or a folder)."""
     env = get_env()
-    open_catalog(env, install_demo=False)
+    open_store(env.catalog_db)
     report = sync_catalog(env, source, full=full, progress=progress_bar(as_json, _PHASES))
     emit(report.to_dict(), as_json, _format_report)
 

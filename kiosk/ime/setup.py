@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.environment import Env
@@ -70,13 +69,9 @@ def ensure_lexicon(env: Env, *, force: bool = False, progress: Progress | None =
     Returns the report of a full build, or None when the cached lexicon was used. `progress` hears
     the phases "words" (the general lexicon) and "catalog" (documents read for its vocabulary).
     """
-    from kiosk.catalog.catalog import open_catalog
-    from kiosk.catalog.models import database
+    from kiosk.catalog.store import open_store
 
-    # The app loads the input method in a worker thread: rebinding the models there would pull the
-    # catalog from under the screens, so an already open catalog of this home is read as it is.
-    if database.obj is None or Path(database.obj.database) != env.catalog_db:
-        open_catalog(env)
+    open_store(env.catalog_db)  # already open in the app (opening is idempotent and thread-safe)
     fingerprint = catalog_fingerprint()
     path = env.ime_lexicon
     if force or not is_current(path):

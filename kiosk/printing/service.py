@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.applications.receipt import receipt_data
-from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.documents import document_to_dict, get_document
+from kiosk.catalog.store import open_store
 from kiosk.environment import Env
 from kiosk.errors import KioskError, Offline, StorageError
 from kiosk.printing.backends.base import COMPLETED, STOPPED, JobStatus, Printer, PrinterProblem, PrintJob
@@ -48,7 +48,7 @@ class PrintOutcome:
 
 def render_document(env: Env, doc_id: str, *, large: bool = False) -> tuple[dict[str, Any], PdfFile]:
     """The catalog document `doc_id` laid out as an A4 PDF."""
-    open_catalog(env)
+    open_store(env.catalog_db)
     doc = document_to_dict(get_document(doc_id), with_body=True)
     return doc, document_pdf(doc, zone_name=env.config.zone_name, printed_at=env.now(), large=large)
 

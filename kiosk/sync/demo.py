@@ -1,14 +1,29 @@
-"""Install the bundled signed demo feed on a terminal's first use, through the same verified sync
-path as a real feed, trusting the demo key for this folder only."""
+"""The start-up step of the app and the CLI: open the catalog and, in an empty home, install the bundled
+signed demo feed through the same verified sync path as a real feed, trusting the demo key for this
+folder only. The catalog itself knows no transport; this is where sync meets it."""
 
 from __future__ import annotations
 
 import logging
 
+from peewee import SqliteDatabase
+
+from kiosk.catalog.documents import get_state
+from kiosk.catalog.store import open_store
 from kiosk.environment import DEMO_FEED_DIR, Env
+from kiosk.sync import state
 from kiosk.sync.updater import SyncReport, sync_catalog
 
 log = logging.getLogger(__name__)
+
+
+def open_catalog(env: Env) -> SqliteDatabase:
+    """HOME's catalog, opened once per process; a new terminal gets the demo catalog (the five seed
+    documents and the working-day calendar) so it works before its first sync."""
+    db = open_store(env.catalog_db)
+    if get_state(state.INITIALIZED) is None:
+        install_demo_feed(env)
+    return db
 
 
 def install_demo_feed(env: Env) -> SyncReport:

@@ -12,6 +12,7 @@ import peewee
 
 from kiosk.catalog.documents import count_documents, get_state, set_state
 from kiosk.catalog.models import database
+from kiosk.catalog.store import open_store
 from kiosk.environment import Env
 from kiosk.errors import BadInput, ConfigError, KioskError, NotFound, Offline, Refused, StorageError
 from kiosk.sync import state
@@ -63,10 +64,7 @@ def _time(value: str | None) -> datetime | None:
 def catalog_status(env: Env) -> dict[str, Any]:
     """version, expires, expired, age_days, documents, last_attempt, last_result, last_error_zh,
     source (and a few more facts) of the installed catalog. Opens the catalog if needed."""
-    if database.obj is None:
-        from kiosk.catalog.catalog import open_catalog
-
-        open_catalog(env)
+    open_store(env.catalog_db)
     now = env.now()
     version = get_state(state.VERSION)
     expires = _time(get_state(state.EXPIRES))

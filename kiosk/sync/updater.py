@@ -96,8 +96,7 @@ def sync_catalog(
     `demo` installs the bundled demo feed with the bundled demo key, which nothing else trusts.
     `full` compares every shard instead of only those whose hash changed (a repair).
     `record` writes the attempt's outcome to catalog state for `kiosk status` and the UI."""
-    if database.obj is None:
-        open_store(env.catalog_db)
+    open_store(env.catalog_db)
     started = time.monotonic()
     spec = source or env.config.sync_source
     try:

@@ -4,8 +4,9 @@ from datetime import date
 import pytest
 
 from kiosk.applications.deadlines import WorkCalendar, deadlines_for, load_calendar, parse_signed_calendar
-from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.documents import set_state
+from kiosk.catalog.store import open_store
+from kiosk.sync.demo import open_catalog
 
 SIGNED_2027 = {
     "format": 1,
@@ -68,7 +69,7 @@ def test_malformed_signed_calendars_are_refused(bad):
 
 
 def test_the_terminal_reads_the_signed_calendar_from_the_catalog_state(env):
-    open_catalog(env, install_demo=False)
+    open_store(env.catalog_db)
     set_state("calendar", json.dumps(SIGNED_2027))
     assert load_calendar(env).signed[2027].workdays == frozenset({date(2027, 2, 6)})
     result = deadlines_for(env, date(2026, 12, 10))
@@ -76,7 +77,7 @@ def test_the_terminal_reads_the_signed_calendar_from_the_catalog_state(env):
 
 
 def test_a_broken_signed_calendar_falls_back_instead_of_stopping_applications(env):
-    open_catalog(env, install_demo=False)
+    open_store(env.catalog_db)
     set_state("calendar", "{not json")
     assert load_calendar(env).signed == {}
 

@@ -11,6 +11,7 @@ from kiosk.environment import Env
 from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
 from kiosk.ime.setup import ensure_lexicon
+from kiosk.sync.demo import open_catalog
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +21,7 @@ def built_lexicon(tmp_path_factory) -> Path:
     home = tmp_path_factory.getbasetemp() / "ime-home"
     home.mkdir(exist_ok=True)
     env = Env.load(home, environ={})
+    open_catalog(env)  # the demo catalog, as at a terminal's first start
     ensure_lexicon(env)
     return env.ime_lexicon
 

@@ -2,7 +2,6 @@ import shutil
 
 import pytest
 
-from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.documents import upsert_documents
 from kiosk.catalog.record import DocumentRecord
 from kiosk.environment import Env
@@ -10,6 +9,7 @@ from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
 from kiosk.ime.lexicon import read_meta, refresh_domain
 from kiosk.ime.setup import catalog_fingerprint, ensure_lexicon
+from kiosk.sync.demo import open_catalog
 
 
 def texts(engine, typed, limit=10):

@@ -10,9 +10,9 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.documents import document_to_dict, list_documents
 from kiosk.environment import Env
+from kiosk.sync.demo import open_catalog
 from tests.printing.cupsd import PrivateCups, cups_installed
 
 PRINTED_AT = datetime(2026, 11, 23, 10, 2)

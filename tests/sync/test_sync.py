@@ -5,12 +5,12 @@ import time
 
 import pytest
 
-from kiosk.catalog.catalog import open_catalog
 from kiosk.catalog.documents import get_document, get_state
 from kiosk.catalog.models import Document, database
 from kiosk.environment import DEMO_FEED_DIR, Env
 from kiosk.errors import NotFound
 from kiosk.sync import sources
+from kiosk.sync.demo import open_catalog
 from kiosk.sync.feed import object_path
 from kiosk.sync.status import catalog_status, withdrawal
 from kiosk.sync.updater import sync_catalog

@@ -68,8 +68,8 @@ def _main() -> None:
     Config.set("graphics", "top", "0")
     from kivy.clock import Clock
 
-    from kiosk.catalog.catalog import open_catalog
     from kiosk.environment import Env
+    from kiosk.sync.demo import open_catalog
     from kiosk.ui.app import KioskApp
     from tests.ui import scenarios
 
