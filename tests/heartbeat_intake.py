@@ -81,7 +81,9 @@ def running_heartbeat_intake() -> Iterator[HeartbeatIntake]:
             if self.path != "/v1/heartbeats":
                 return self._answer(404, _error("http_404", "地址不存在。", "not found"))
             if intake.answers:
-                return self._answer(intake.answers.pop(0), _error("test", "测试用的失败。", "failure asked by the test"))
+                return self._answer(
+                    intake.answers.pop(0), _error("test", "测试用的失败。", "failure asked by the test")
+                )
             header = self.headers.get("Authorization", "")
             terminal = intake.tokens.get(header[7:].strip()) if header.lower().startswith("bearer ") else None
             if terminal is None:

@@ -7,6 +7,7 @@ import pytest
 
 from kiosk import usage
 from kiosk.applications.records import submit_application
+from kiosk.environment import Env
 from kiosk.printing import service
 from tests.applications.samples import person
 from tests.conftest import REPO
@@ -168,3 +169,22 @@ def test_counts_from_two_processes_land_in_one_store(env):
     assert all(w.wait(timeout=60) == 0 for w in workers)
 
     assert usage.open_counters(env).totals["searches"] == 150
+
+
+def test_the_running_kiosk_counts_a_document_opened_in_the_reader(home, tmp_path):
+    from tests.ui.harness import run_scenario
+
+    results = run_scenario(home, "home_lists_catalog_and_opens_reader", tmp_path / "out.json")
+
+    assert results["after_tap"] == "reader"
+    views = usage.open_counters(Env.load(home)).per_document["views"]
+    assert list(views.values()) == [1]
+
+
+def test_the_running_kiosk_counts_an_application_and_the_idle_reset_after_it(home, tmp_path):
+    from tests.ui.harness import run_scenario
+
+    run_scenario(home, "application_submitted_read_aloud_printed_and_looked_up", tmp_path / "out.json", timeout=300)
+
+    totals = usage.open_counters(Env.load(home)).totals
+    assert totals["applications"] == 1 and totals["idle_resets"] >= 1
