@@ -79,6 +79,11 @@ def test_what_to_do_with_each_answer_to_a_heartbeat(status, body, action, replay
     assert (verdict.action, verdict.replayed, verdict.stop_pass) == (action, replayed, stop_pass)
 
 
+def test_a_refused_heartbeat_keeps_centrals_code_as_its_reason():
+    assert judge_heartbeat_answer(422, {"code": "invalid", "message_en": "key"}).reason == "invalid"
+    assert judge_heartbeat_answer(413, None).reason == "http_413"
+
+
 def test_a_heartbeat_central_keeps_failing_on_is_given_up_after_a_bounded_number_of_tries():
     assert judge_heartbeat_answer(500, None, MAX_SERVER_ERRORS - 2).action == RETRY
     assert judge_heartbeat_answer(500, None, MAX_SERVER_ERRORS - 1).action == HOLD
@@ -221,7 +226,7 @@ def test_a_refused_heartbeat_hands_its_counts_to_the_next_one(home, central):
     usage.count_search(env)
     delivered = deliver_heartbeat(env, force=True, http=no_retries(env))
 
-    assert refused.held == 1 and refused.pending is None
+    assert refused.held == 1 and refused.pending is None and refused.errors == ["heartbeat: test"]
     assert delivered.delivered == 1
     [body] = central.bodies()
     assert body["counters"]["searches"] == 2 and body["counters"]["since"] == refused.last["counters"]["since"]

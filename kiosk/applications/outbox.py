@@ -13,7 +13,7 @@ import logging
 import random
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import requests
@@ -294,7 +294,11 @@ def judge_heartbeat_answer(status: int, body: Any, server_errors_before: int = 0
         if isinstance(body, dict) and isinstance(body.get("stored"), bool):
             return Verdict(CONFIRMED, "", replayed=status == 200)
         return Verdict(RETRY, f"HTTP {status} without central's receipt", stop_pass=True)
-    return judge_answer(status, body, "", server_errors_before)
+    verdict = judge_answer(status, body, "", server_errors_before)
+    code = body.get("code") if isinstance(body, dict) else None  # the contract's refusal: {code, message_*}
+    if verdict.action == HOLD and isinstance(code, str) and code:
+        return replace(verdict, reason=code[:200])
+    return verdict
 
 
 @dataclass
