@@ -59,6 +59,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("terminal_token", str, "", "This terminal's token for the central intake service.", secret=True),
     Option("retention_days", int, 30, "Days personal data stays after central confirmed receipt.", minimum=0),
     Option(
+        "heartbeat_interval_minutes",
+        int,
+        15,
+        "How often the outbox worker reports this terminal's state and usage to central; 0 disables it.",
+        minimum=0,
+    ),
+    Option(
         "central_db",
         str,
         "",

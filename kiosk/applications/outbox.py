@@ -4,7 +4,8 @@ noted the answer) simply asks again and gets the stored one back. What to do wit
 decided by `judge_answer` from the answer alone (no I/O, tested with plain values): outages back
 off and are retried for as long as they last, refusals that no retry can fix are held for a clerk,
 and a request central keeps failing on is held after a bounded number of tries. A held
-application stays sealed in the outbox. Status changes come back the same way."""
+application stays sealed in the outbox. Status changes come back the same way, and the terminal's
+heartbeat goes out under the same rules (stored with its key before it is sent, judged the same)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import logging
 import random
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import requests
+from peewee import PeeweeException
 
+from kiosk import heartbeat, usage
 from kiosk.applications import statuses
 from kiosk.applications.models import Application, Outbox, database
 from kiosk.applications.records import personal_data, purge_expired, sealer_for
@@ -98,15 +101,15 @@ def backoff_seconds(attempts: int) -> float:
     return delay * random.uniform(0.75, 1.25)
 
 
-def _endpoint(env: Env, path: str) -> str:
+def _endpoint(env: Env, path: str, meanwhile_zh: str = "申请暂存本机") -> str:
     base = env.config.central_url.strip()
     if not base:
         raise ConfigError(
-            "未配置中心受理地址（central_url），申请暂存本机。", "central_url is not set", field="central_url"
+            f"未配置中心受理地址（central_url），{meanwhile_zh}。", "central_url is not set", field="central_url"
         )
     if not env.config.terminal_token:
         raise ConfigError(
-            "未配置终端令牌（terminal_token），申请暂存本机。", "terminal_token is not set", field="terminal_token"
+            f"未配置终端令牌（terminal_token），{meanwhile_zh}。", "terminal_token is not set", field="terminal_token"
         )
     return base.rstrip("/") + path
 
@@ -281,6 +284,94 @@ def _refresh_statuses(env: Env, http: requests.Session, report: DeliveryReport) 
             report.statuses_updated += 1
 
 
+# --- heartbeats ---------------------------------------------------------------------------------
+
+
+def judge_heartbeat_answer(status: int, body: Any, server_errors_before: int = 0) -> Verdict:
+    """Central's answer to a heartbeat → confirm, retry later or hold: the applications' rules, with
+    central's heartbeat receipt ({"stored": true|false}) in place of an application's."""
+    if status in (200, 201):
+        if isinstance(body, dict) and isinstance(body.get("stored"), bool):
+            return Verdict(CONFIRMED, "", replayed=status == 200)
+        return Verdict(RETRY, f"HTTP {status} without central's receipt", stop_pass=True)
+    verdict = judge_answer(status, body, "", server_errors_before)
+    code = body.get("code") if isinstance(body, dict) else None  # the contract's refusal: {code, message_*}
+    if verdict.action == HOLD and isinstance(code, str) and code:
+        return replace(verdict, reason=code[:200])
+    return verdict
+
+
+@dataclass
+class HeartbeatReport:
+    sent: int = 0  # requests made
+    delivered: int = 0  # central stored a heartbeat now
+    replayed: int = 0  # central already had it (an earlier attempt got through)
+    held: int = 0  # refused for good; its counts went back to the next heartbeat
+    pending: str | None = None  # key of a heartbeat still waiting for central
+    last: dict[str, Any] | None = None  # the body of the last heartbeat sent
+    errors: list[str] = field(default_factory=list)  # short English reasons
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def deliver_heartbeat(env: Env, *, force: bool = False, http: requests.Session | None = None) -> HeartbeatReport:
+    """Resend the stored heartbeat if one waits (when its back-off is over), then, once it is through
+    and the interval has passed since the last one was built, close the counters into a new one and
+    send it. `force` ignores back-off and interval (`kiosk heartbeat`)."""
+    url = _endpoint(env, "/v1/heartbeats", "无法向中心报告本机状态")
+    http = http or session(env)
+    report = HeartbeatReport()
+    waiting = usage.pending_heartbeat(env)
+    if waiting is not None:
+        if not force and waiting.next_attempt > time.time():
+            report.pending = waiting.key
+            return report
+        if not _send_heartbeat(env, http, url, waiting, report):
+            return report
+    interval = env.config.heartbeat_interval_minutes * 60
+    if not force and (interval == 0 or not usage.heartbeat_due(env, interval)):
+        return report
+    status = heartbeat.collect_status(env)
+    beat = usage.close_period(
+        env, lambda counters, key, now: heartbeat.build_body(status, counters, key=key, sent_at=now)
+    )
+    _send_heartbeat(env, http, url, beat, report)
+    return report
+
+
+def _send_heartbeat(env: Env, http: requests.Session, url: str, beat: usage.Heartbeat, report: HeartbeatReport) -> bool:
+    """Post one stored heartbeat with its own key; True once central holds it."""
+    report.sent += 1
+    report.last = beat.data
+    headers = {**_headers(env), "Idempotency-Key": beat.key, "Content-Type": "application/json"}
+    try:
+        response = http.post(url, data=beat.body.encode("utf-8"), headers=headers)
+    except requests.RequestException as exc:
+        reason = f"network: {exc.__class__.__name__}"
+        verdict = Verdict(RETRY, reason, stop_pass=True)
+    else:
+        verdict = judge_heartbeat_answer(response.status_code, _json_or_none(response), beat.failures)
+    if verdict.action == CONFIRMED:
+        usage.acknowledged(env, beat.key)
+        report.replayed += verdict.replayed
+        report.delivered += not verdict.replayed
+        log.info("heartbeat %s stored by central%s", beat.key, " (replay)" if verdict.replayed else "")
+        return True
+    report.errors.append(f"heartbeat: {verdict.reason}")
+    if verdict.action == HOLD:
+        usage.refused(env, beat.key, verdict.reason)
+        report.held += 1
+        log.error("heartbeat %s refused by central: %s; its counts go into the next one", beat.key, verdict.reason)
+    else:
+        usage.retry_later(
+            env, beat.key, verdict.reason, backoff_seconds(beat.attempts + 1), failed=verdict.blames_request
+        )
+        report.pending = beat.key
+        log.warning("heartbeat %s not delivered (%s); attempt %d", beat.key, verdict.reason, beat.attempts + 1)
+    return False
+
+
 class OutboxWorker(threading.Thread):
     """Delivers in the background (the UI starts one); failures are logged and retried later."""
 
@@ -291,6 +382,7 @@ class OutboxWorker(threading.Thread):
         self._stop_event = threading.Event()
         self._wake = threading.Event()
         self.last_report: DeliveryReport | None = None
+        self.last_heartbeat: HeartbeatReport | None = None
 
     def run(self) -> None:
         while not self._stop_event.is_set():
@@ -298,6 +390,10 @@ class OutboxWorker(threading.Thread):
                 self.last_report = deliver_outbox(self.env)
             except KioskError as exc:
                 log.warning("outbox pass skipped: %s", exc.message_en)
+            try:  # apart: a heartbeat that cannot go out must not stop applications, nor the reverse
+                self.last_heartbeat = deliver_heartbeat(self.env)
+            except (KioskError, PeeweeException) as exc:
+                log.warning("heartbeat skipped: %s", getattr(exc, "message_en", exc))
             self._wake.wait(self.interval)
             self._wake.clear()
 

@@ -28,6 +28,7 @@ from kiosk.applications.tracking import (
 from kiosk.applications.validation import FieldError, describe_choice, validate_application
 from kiosk.environment import Env
 from kiosk.errors import BadInput, NotFound, StorageError
+from kiosk.usage import count_application
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ def submit_application(env: Env, raw: Any) -> Application:
     # its directory entry on disk, or a power cut could take the whole file with it.
     fsync_dir(env.applications_db.parent)
     log.info("application %s stored and queued for central", tracking)
+    count_application(env)
     return app
 
 

@@ -10,6 +10,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     central_release,
     config_cmd,
     docs,
+    heartbeat,
     ime,
     printing,
     provision,

@@ -9,6 +9,7 @@ from kiosk.catalog.search import SearchResult, search
 from kiosk.cli.base import emit, get_env, json_option, main
 from kiosk.errors import BadInput
 from kiosk.sync.demo import open_catalog
+from kiosk.usage import count_search
 
 
 @main.command("search")
@@ -40,6 +41,7 @@ def search_cmd(
     if year is not None:
         year_from = year_to = year
     open_catalog(get_env())
+    count_search(get_env())
     result = search(
         query,
         issuer=issuer,

@@ -20,6 +20,7 @@ from kiosk.printing.printers import configured_spec, open_printer, receipt_form
 from kiosk.printing.printlog import record_print
 from kiosk.printing.quota import PageQuota
 from kiosk.printing.receipt import Office, receipt_pdf
+from kiosk.usage import count_print
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def print_document(
         log_fields={"document_id": doc_id, "pages": page_range, "page_count": selected.pages, "large": large},
         on_accepted=lambda: quota.charge(selected.pages),
     )
+    count_print(env, doc_id, selected.pages)
     return PrintOutcome("document", backend.spec, page_range, selected.pages, pdf.pages, job)
 
 

@@ -38,6 +38,7 @@ from kiosk.speech import Speaker  # noqa: E402
 from kiosk.ui.fonts import register_cjk_font  # noqa: E402
 from kiosk.ui.idle import IdleReset  # noqa: E402
 from kiosk.ui.theme import theme  # noqa: E402
+from kiosk.usage import count_idle_reset  # noqa: E402
 from kiosk.watchdog import Notifier, enable_stack_dumps, install_test_freeze_hook  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -184,6 +185,7 @@ class KioskApp(App):
                 clear()
         if self.root.current != "home":
             log.info("idle for %s s on %s: back to the home screen", self.idle.timeout, self.root.current)
+            count_idle_reset(self.env)
             self.root.current = "home"
 
 

@@ -12,6 +12,7 @@ from kivy.uix.screenmanager import Screen
 from kiosk.catalog.documents import document_to_dict, get_document
 from kiosk.errors import KioskError
 from kiosk.ui.readaloud import ReadsAloud
+from kiosk.usage import count_view
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class ReaderScreen(ReadsAloud, Screen):
             self.notice = "该文件已撤回或不存在。"
             self.ids.paragraphs.data = []
             return
+        count_view(App.get_running_app().env, doc_id)
         self.title_text = doc["title"]
         self.meta_text = "\n".join(
             part
