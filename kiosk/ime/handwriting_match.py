@@ -1,0 +1,123 @@
+"""A handwriting matcher that ignores stroke order, stroke direction and joined strokes.
+
+Zinnia compares strokes in the order they were written, so 开 written with its verticals first comes
+out as 井. Here a drawing becomes a map of where ink runs in which orientation (eight undirected
+orientations on an 8 × 8 grid, Gaussian-splatted from the pen path), and the nearest maps among the
+stroke templates of assets/handwriting/ win. Order and direction leave such a map unchanged; joining
+two strokes adds only the short connecting run. The stroke count is a weak hint on top.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from kiosk.ime.handwriting_data import Templates
+
+GRID = 8
+BINS = 8  # undirected orientations, 22.5° apart: 一 丨 丿 丶 and the four in between
+SIGMA = 0.09  # spread of one bit of ink, in box widths (a little under one grid cell)
+PIECE = 0.02  # strokes are cut into pieces this long (box widths) before splatting
+SMOOTHING = 2  # passes of a 1-2-1 average over points PIECE apart
+# Stroke-count hints, in cosine units: joined strokes (fewer than the template) are common with
+# elderly writers, an extra stroke (口 written in four) less so.
+FEWER_STROKES = 0.006
+MORE_STROKES = 0.012
+
+_CENTRES = (np.arange(GRID) + 0.5) / GRID
+
+
+def normalise(strokes: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Strokes fitted into the unit box by their bounding box, proportions kept, centred.
+
+    The drawing's own extent is what counts, not where in the pad it was written: residents write
+    small, large and off-centre. A drawing thin in one direction (一, 丨) stays thin.
+    """
+    points = np.concatenate(strokes)
+    low, high = points.min(axis=0), points.max(axis=0)
+    extent = float(max((high - low).max(), 1e-6))
+    centre = (low + high) / 2
+    return [(np.asarray(s, dtype=np.float64) - centre) / extent + 0.5 for s in strokes]
+
+
+def smooth(stroke: np.ndarray, step: float = PIECE) -> np.ndarray:
+    """The stroke resampled every `step` and averaged over neighbours: a shaky finger's zigzag
+    otherwise reads as ink in every orientation. The ends stay where they were."""
+    if len(stroke) < 2:
+        return stroke
+    lengths = np.hypot(*np.diff(stroke, axis=0).T)
+    along = np.concatenate([[0.0], np.cumsum(lengths)])
+    if along[-1] == 0:
+        return stroke[:1]
+    targets = np.linspace(0.0, along[-1], max(2, int(np.ceil(along[-1] / step)) + 1))
+    even = np.stack([np.interp(targets, along, stroke[:, 0]), np.interp(targets, along, stroke[:, 1])], axis=1)
+    if len(even) > 4:
+        for _ in range(SMOOTHING):
+            even[1:-1] = 0.25 * even[:-2] + 0.5 * even[1:-1] + 0.25 * even[2:]
+    return even
+
+
+def features(strokes: Sequence[np.ndarray], normalised: bool = False) -> np.ndarray:
+    """The unit-length orientation map of a drawing (BINS × GRID × GRID values)."""
+    strokes = [np.asarray(s, dtype=np.float64) for s in strokes if len(s)]
+    if not strokes:
+        return np.zeros(BINS * GRID * GRID, dtype=np.float32)
+    if not normalised:
+        strokes = normalise(strokes)
+    paths = [smooth(s) for s in strokes]
+    vector = np.concatenate([np.diff(p, axis=0) for p in paths])
+    middle = np.concatenate([(p[1:] + p[:-1]) / 2 for p in paths])
+    if not len(middle):  # only taps: a dot in the middle, pointing nowhere in particular
+        middle, vector = np.array([[0.5, 0.5]]), np.array([[PIECE, PIECE]])
+    length = np.hypot(vector[:, 0], vector[:, 1])
+    angle = np.mod(np.arctan2(vector[:, 1], vector[:, 0]), math.pi) / (math.pi / BINS)
+    low = np.floor(angle).astype(int) % BINS
+    share = angle - np.floor(angle)
+    orientation = np.zeros((len(length), BINS))
+    rows = np.arange(len(length))
+    orientation[rows, low] += (1 - share) * length
+    orientation[rows, (low + 1) % BINS] += share * length
+    gx = np.exp(-((middle[:, :1] - _CENTRES) ** 2) / (2 * SIGMA**2))
+    gy = np.exp(-((middle[:, 1:] - _CENTRES) ** 2) / (2 * SIGMA**2))
+    by = (orientation[:, :, None] * gy[:, None, :]).reshape(len(length), BINS * GRID)
+    feature = (by.T @ gx).ravel()  # [orientation, y, x]
+    feature = np.sqrt(feature)  # evens out long and short strokes, as variance stabilising does
+    norm = np.linalg.norm(feature)
+    return (feature / norm if norm else feature).astype(np.float32)
+
+
+class Matcher:
+    """Orientation maps of a set of template characters, and the nearest of them to a drawing."""
+
+    def __init__(self, templates: Templates | None, indices: Iterable[int] = ()) -> None:
+        if templates is None:  # filled in by merged()
+            return
+        self.indices = np.fromiter(indices, dtype=np.int64)
+        self.chars = [templates.chars[i] for i in self.indices]
+        self.index = {char: i for i, char in enumerate(self.chars)}
+        self.stroke_counts = templates.stroke_counts()[self.indices]
+        self.maps = np.stack([features(templates.of(i)) for i in self.indices])
+
+    def merged(self, other: Matcher) -> Matcher:
+        both = Matcher(None)
+        both.indices = np.concatenate([self.indices, other.indices])
+        both.chars = self.chars + other.chars
+        both.index = {char: i for i, char in enumerate(both.chars)}
+        both.stroke_counts = np.concatenate([self.stroke_counts, other.stroke_counts])
+        both.maps = np.concatenate([self.maps, other.maps])
+        return both
+
+    def scores(self, strokes: Sequence[np.ndarray]) -> np.ndarray:
+        """Similarity of the drawing to every template (higher is closer), stroke count included."""
+        similarity = self.maps @ features(strokes)
+        difference = len(strokes) - self.stroke_counts
+        penalty = np.where(difference < 0, -difference * FEWER_STROKES, difference * MORE_STROKES)
+        return similarity - penalty
+
+    def best(self, strokes: Sequence[np.ndarray], limit: int) -> list[tuple[str, float]]:
+        scores = self.scores(strokes)
+        top = np.argpartition(-scores, min(limit, len(scores) - 1))[:limit]
+        top = top[np.argsort(-scores[top])]
+        return [(self.chars[i], float(scores[i])) for i in top]
