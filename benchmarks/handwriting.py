@@ -120,7 +120,7 @@ def main() -> None:
     from tests.ime.strokes import VARIANTS, read_kanjivg, write_like_a_finger
 
     folder = args.kanjivg or kanjivg_folder()
-    templates, level_1_count = load()
+    templates, level_1_count, _maps = load()
     level_1 = list(templates.chars[:level_1_count])
     known = set(templates.chars)
     rng = random.Random(f"handwriting-benchmark:{args.seed}")

@@ -24,7 +24,7 @@ import numpy as np
 
 from kiosk.errors import BadInput, StorageError
 from kiosk.ime import handwriting_data
-from kiosk.ime.handwriting_match import Matcher
+from kiosk.ime.handwriting_match import Matcher, unpack_maps
 
 log = logging.getLogger(__name__)
 
@@ -193,10 +193,10 @@ class Recognizer:
         zinnia: ZinniaRecognizer | None | bool = True,
         zinnia_weight: float = ZINNIA_WEIGHT,
     ) -> None:
-        self._templates, self._level_1 = handwriting_data.load(templates)
+        self._templates, self._level_1, maps = handwriting_data.load(templates)
         self._position = {char: i for i, char in enumerate(self._templates.chars)}
         self._lock = threading.Lock()
-        self.matcher = Matcher(self._templates, range(self._level_1))
+        self.matcher = Matcher(self._templates, range(self._level_1), unpack_maps(maps))
         self.include(extra_chars)
         if zinnia is True:
             try:

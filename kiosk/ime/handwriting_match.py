@@ -16,15 +16,18 @@ import numpy as np
 
 from kiosk.ime.handwriting_data import Templates
 
+# Part of the asset: the level-1 maps in assets/handwriting/templates.npz were computed with these
+# values; `python -m kiosk.ime.handwriting_data` recomputes them after a change.
+
 GRID = 8
 BINS = 8  # undirected orientations, 22.5° apart: 一 丨 丿 丶 and the four in between
 SIGMA = 0.09  # spread of one bit of ink, in box widths (a little under one grid cell)
 PIECE = 0.02  # strokes are cut into pieces this long (box widths) before splatting
-SMOOTHING = 2  # passes of a 1-2-1 average over points PIECE apart
+SMOOTHING = 4  # passes of a 1-2-1 average over points PIECE apart
 # Stroke-count hints, in cosine units: joined strokes (fewer than the template) are common with
 # elderly writers, an extra stroke (口 written in four) less so.
-FEWER_STROKES = 0.006
-MORE_STROKES = 0.012
+FEWER_STROKES = 0.008
+MORE_STROKES = 0.02
 
 _CENTRES = (np.arange(GRID) + 0.5) / GRID
 
@@ -88,17 +91,33 @@ def features(strokes: Sequence[np.ndarray], normalised: bool = False) -> np.ndar
     return (feature / norm if norm else feature).astype(np.float32)
 
 
+def template_maps(templates: Templates, indices: Iterable[int]) -> np.ndarray:
+    return np.stack([features(templates.of(i)) for i in indices])
+
+
+def pack_maps(maps: np.ndarray) -> np.ndarray:
+    """Maps as bytes (a quarter of the size; cosines change by under 0.001) for the asset file."""
+    return np.round(maps * (255 / maps.max(axis=1, keepdims=True))).astype(np.uint8)
+
+
+def unpack_maps(packed: np.ndarray) -> np.ndarray:
+    maps = packed.astype(np.float32)
+    return maps / np.linalg.norm(maps, axis=1, keepdims=True)
+
+
 class Matcher:
     """Orientation maps of a set of template characters, and the nearest of them to a drawing."""
 
-    def __init__(self, templates: Templates | None, indices: Iterable[int] = ()) -> None:
+    def __init__(
+        self, templates: Templates | None, indices: Iterable[int] = (), maps: np.ndarray | None = None
+    ) -> None:
         if templates is None:  # filled in by merged()
             return
         self.indices = np.fromiter(indices, dtype=np.int64)
         self.chars = [templates.chars[i] for i in self.indices]
         self.index = {char: i for i, char in enumerate(self.chars)}
         self.stroke_counts = templates.stroke_counts()[self.indices]
-        self.maps = np.stack([features(templates.of(i)) for i in self.indices])
+        self.maps = maps if maps is not None else template_maps(templates, self.indices)
 
     def merged(self, other: Matcher) -> Matcher:
         both = Matcher(None)
@@ -111,7 +130,9 @@ class Matcher:
 
     def scores(self, strokes: Sequence[np.ndarray]) -> np.ndarray:
         """Similarity of the drawing to every template (higher is closer), stroke count included."""
-        similarity = self.maps @ features(strokes)
+        # einsum, not @: a matrix-vector product goes to multi-threaded BLAS, which spins for tens of
+        # milliseconds on a busy 2-core terminal; this single-threaded loop takes half a millisecond.
+        similarity = np.einsum("ij,j->i", self.maps, features(strokes))
         difference = len(strokes) - self.stroke_counts
         penalty = np.where(difference < 0, -difference * FEWER_STROKES, difference * MORE_STROKES)
         return similarity - penalty
