@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from kiosk.ime.handwriting_data import Templates
+from kiosk.ime.handwriting_data import POINTS, Templates, resample_fixed
 
 # Part of the asset: the level-1 maps in assets/handwriting/templates.npz were computed with these
 # values; `python -m kiosk.ime.handwriting_data` recomputes them after a change.
@@ -28,6 +28,15 @@ SMOOTHING = 4  # passes of a 1-2-1 average over points PIECE apart
 # elderly writers, an extra stroke (口 written in four) less so.
 FEWER_STROKES = 0.008
 MORE_STROKES = 0.02
+
+# Second look at the best RERANK candidates, stroke by stroke (as HanziLookup does): each drawn stroke
+# takes the closest template stroke, or two consecutive ones it joined, in either direction; template
+# strokes left over (口 drawn against 囚) and drawn strokes left over cost extra.
+RERANK = 20
+STROKE_WEIGHT = 0.2  # how much the stroke-by-stroke cost (mean point distance, box widths) counts
+MISSING_STROKE = 0.25
+EXTRA_STROKE = 0.25
+JOINED = 0.03
 
 _CENTRES = (np.arange(GRID) + 0.5) / GRID
 
@@ -91,6 +100,12 @@ def features(strokes: Sequence[np.ndarray], normalised: bool = False) -> np.ndar
     return (feature / norm if norm else feature).astype(np.float32)
 
 
+def drawn_shapes(strokes: Sequence[np.ndarray]) -> np.ndarray:
+    """A drawing's strokes as POINTS evenly spaced points each, in the unit box (for stroke_cost)."""
+    placed = normalise([np.asarray(s, dtype=np.float64) for s in strokes])
+    return np.stack([resample_fixed(smooth(s), POINTS) for s in placed])
+
+
 def template_maps(templates: Templates, indices: Iterable[int]) -> np.ndarray:
     return np.stack([features(templates.of(i)) for i in indices])
 
@@ -118,6 +133,43 @@ class Matcher:
         self.index = {char: i for i, char in enumerate(self.chars)}
         self.stroke_counts = templates.stroke_counts()[self.indices]
         self.maps = maps if maps is not None else template_maps(templates, self.indices)
+        self._templates = templates
+        self._shapes: dict[int, np.ndarray] = {}
+
+    def shapes(self, position: int) -> np.ndarray:
+        """The template's strokes as POINTS points each, fitted into the unit box like a drawing."""
+        shapes = self._shapes.get(position)
+        if shapes is None:
+            strokes = self._templates.of(int(self.indices[position]))
+            shapes = np.stack(normalise(list(strokes)))
+            self._shapes[position] = shapes
+        return shapes
+
+    def stroke_cost(self, drawn: np.ndarray, position: int) -> float:
+        """Order- and direction-free stroke-by-stroke distance of a drawing (from drawn_shapes) to a template."""
+        template = self.shapes(position)
+        n = len(template)
+        units = [template[k] for k in range(n)]
+        members = [(k,) for k in range(n)]
+        for k in range(n - 1):
+            units.append(resample_fixed(np.concatenate([template[k], template[k + 1]]), POINTS))
+            members.append((k, k + 1))
+        units = np.stack(units)  # (U, POINTS, 2)
+        forward = np.hypot(*(drawn[:, None] - units[None]).transpose(3, 0, 1, 2)).mean(axis=2)
+        backward = np.hypot(*(drawn[:, None] - units[None, :, ::-1]).transpose(3, 0, 1, 2)).mean(axis=2)
+        cost = np.minimum(forward, backward)
+        cost[:, n:] += JOINED
+        total, used, free_rows = 0.0, set(), set(range(len(drawn)))
+        order = np.dstack(np.unravel_index(np.argsort(cost, axis=None), cost.shape))[0]
+        for row, unit in order:
+            if row in free_rows and not used.intersection(members[unit]):
+                total += cost[row, unit]
+                free_rows.discard(row)
+                used.update(members[unit])
+                if not free_rows:
+                    break
+        total += MISSING_STROKE * (n - len(used)) + EXTRA_STROKE * len(free_rows)
+        return total / max(n, len(drawn))
 
     def merged(self, other: Matcher) -> Matcher:
         both = Matcher(None)
@@ -126,6 +178,9 @@ class Matcher:
         both.index = {char: i for i, char in enumerate(both.chars)}
         both.stroke_counts = np.concatenate([self.stroke_counts, other.stroke_counts])
         both.maps = np.concatenate([self.maps, other.maps])
+        both._templates = self._templates
+        both._shapes = dict(self._shapes)
+        both._shapes.update({len(self.chars) + k: v for k, v in other._shapes.items()})
         return both
 
     def scores(self, strokes: Sequence[np.ndarray]) -> np.ndarray:
@@ -135,7 +190,17 @@ class Matcher:
         similarity = np.einsum("ij,j->i", self.maps, features(strokes))
         difference = len(strokes) - self.stroke_counts
         penalty = np.where(difference < 0, -difference * FEWER_STROKES, difference * MORE_STROKES)
-        return similarity - penalty
+        scores = similarity - penalty
+        if STROKE_WEIGHT and len(scores) > RERANK:
+            drawn = drawn_shapes(strokes)
+            best = np.argpartition(-scores, RERANK)[:RERANK]
+            # Outside the second look a template can only lose: it keeps the worst cost seen.
+            costs = np.array([self.stroke_cost(drawn, int(i)) for i in best])
+            scores[best] -= STROKE_WEIGHT * costs
+            outside = np.ones(len(scores), dtype=bool)
+            outside[best] = False
+            scores[outside] -= STROKE_WEIGHT * costs.max()
+        return scores
 
     def best(self, strokes: Sequence[np.ndarray], limit: int) -> list[tuple[str, float]]:
         scores = self.scores(strokes)

@@ -83,7 +83,7 @@ def test_a_character_that_continues_a_catalog_word_wins_a_close_call(recognizer,
     strokes = write_like_a_finger(load_sample()["公"], "wobbly", 3)
     without = [g.text for g in recognizer.recognize(strokes, 600, 600, 10)]
     with_context = [g.text for g in recognizer.recognize(strokes, 600, 600, 10, following=following)]
-    assert "公" in without
+    assert without[0] != "公" and "公" in without  # 么 comes first on this wobbly drawing
     assert with_context.index("公") <= without.index("公")
     assert with_context[0] == "公"
 
