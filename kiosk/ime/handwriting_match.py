@@ -4,7 +4,8 @@ Zinnia compares strokes in the order they were written, so 开 written with its 
 out as 井. Here a drawing becomes a map of where ink runs in which orientation (eight undirected
 orientations on an 8 × 8 grid, Gaussian-splatted from the pen path), and the nearest maps among the
 stroke templates of assets/handwriting/ win. Order and direction leave such a map unchanged; joining
-two strokes adds only the short connecting run. The stroke count is a weak hint on top.
+two strokes adds only the short connecting run. The stroke count is a weak hint on top, and the best
+few candidates get a second, stroke-by-stroke look that is blind to order and direction too.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ MORE_STROKES = 0.02
 # Second look at the best RERANK candidates, stroke by stroke (as HanziLookup does): each drawn stroke
 # takes the closest template stroke, or two consecutive ones it joined, in either direction; template
 # strokes left over (口 drawn against 囚) and drawn strokes left over cost extra.
-RERANK = 20
-STROKE_WEIGHT = 0.2  # how much the stroke-by-stroke cost (mean point distance, box widths) counts
+RERANK = 30
+STROKE_WEIGHT = 0.4  # how much the stroke-by-stroke cost (mean point distance, box widths) counts
 MISSING_STROKE = 0.25
 EXTRA_STROKE = 0.25
 JOINED = 0.03

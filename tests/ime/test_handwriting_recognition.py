@@ -77,15 +77,19 @@ def test_level_1_of_the_standard_table_is_covered_and_catalog_characters_can_be_
 
 
 def test_a_character_that_continues_a_catalog_word_wins_a_close_call(recognizer, engine):
-    # 公 after 政务 (政务公开): 公 and a look-alike are close on a sloppy drawing; context decides.
+    # 公 after 政务 (政务公开): on a sloppy drawing where a look-alike beats 公, the context lifts it.
     following = following_characters(engine, "查询政务")
     assert "公" in following
-    strokes = write_like_a_finger(load_sample()["公"], "wobbly", 3)
-    without = [g.text for g in recognizer.recognize(strokes, 600, 600, 10)]
-    with_context = [g.text for g in recognizer.recognize(strokes, 600, 600, 10, following=following)]
-    assert without[0] != "公" and "公" in without  # 么 comes first on this wobbly drawing
-    assert with_context.index("公") <= without.index("公")
-    assert with_context[0] == "公"
+    lifted = 0
+    for seed in range(40):
+        strokes = write_like_a_finger(load_sample()["公"], "wobbly", seed)
+        without = [g.text for g in recognizer.recognize(strokes, 600, 600, 10)]
+        if without[0] == "公" or "公" not in without[:3]:
+            continue  # not a close call
+        with_context = [g.text for g in recognizer.recognize(strokes, 600, 600, 10, following=following)]
+        assert with_context.index("公") < without.index("公"), (without, with_context)
+        lifted += with_context[0] == "公"
+    assert lifted >= 1
 
 
 def test_no_context_for_a_field_that_ends_in_latin_or_digits(engine):
@@ -107,3 +111,11 @@ def test_a_missing_template_file_is_a_calm_storage_error(tmp_path):
     with pytest.raises(StorageError) as caught:
         Recognizer(tmp_path / "none.npz")
     assert "手写识别" in caught.value.message_zh
+
+
+@pytest.mark.parametrize("char", ["府", "人", "服", "政", "公"])
+@pytest.mark.parametrize("variant", ["careful", "wrong-order", "joined-stroke"])
+def test_the_issues_misses_come_first_now(recognizer, char, variant):
+    """Zinnia gave 府 → 残, 人 → 入, 服 → 昭 on careful strokes and fails on any other order."""
+    written = write_like_a_finger(load_sample()[char], variant, 7)
+    assert recognizer.recognize(written, 600, 600, 5)[0].text == char
