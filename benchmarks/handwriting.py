@@ -16,7 +16,8 @@ Sets (fixed seed): `catalog` = the `count` most frequent characters of the bundl
 characters, the only ones the weights (Zinnia's vote, stroke-count hints) were tuned on.
 Variants (tests/ime/strokes.py write_like_a_finger): careful, wobbly, wrong-order, reversed-stroke,
 joined-stroke. Latency: one recognition of the whole character (the pad recognises after each
-stroke, so this is the slowest of its calls); the machine is shared with other work while measuring.
+stroke, so this is the slowest of its calls), as wall time and as the process's own CPU time: on a
+shared machine the wall time mostly measures the other work; a terminal runs nothing else.
 """
 
 from __future__ import annotations
@@ -83,22 +84,26 @@ def recognizer_memory_mb(engine: str) -> float:
 
 def measure(recognise, samples: list[tuple[str, list]]) -> dict:
     top1 = top5 = 0
-    latencies = []
+    latencies, cpu = [], []
     misses = []
     for char, strokes in samples:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         guesses = recognise(strokes)
         latencies.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         top1 += bool(guesses) and guesses[0] == char
         top5 += char in guesses[:5]
         if guesses and guesses[0] != char and len(misses) < 8:
             misses.append(f"{char}→{guesses[0]}")
     latencies.sort()
+    cpu.sort()
     return {
         "top1": round(top1 / len(samples), 3),
         "top5": round(top5 / len(samples), 3),
         "p50_ms": round(statistics.median(latencies), 1),
         "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "cpu_p50_ms": round(statistics.median(cpu), 1),
+        "cpu_p95_ms": round(cpu[int(0.95 * (len(cpu) - 1))], 1),
         "misses": " ".join(misses),
     }
 
@@ -161,7 +166,8 @@ def main() -> None:
                     r = rows[-1]
                     print(
                         f"{set_name:8} {variant:16} {name:15} top1 {r['top1']:.3f}  top5 {r['top5']:.3f}  "
-                        f"p50 {r['p50_ms']:6.1f} ms  p95 {r['p95_ms']:6.1f} ms   {r['misses']}",
+                        f"p50 {r['p50_ms']:6.1f} ms  p95 {r['p95_ms']:6.1f} ms  "
+                        f"(CPU {r['cpu_p50_ms']:5.1f} / {r['cpu_p95_ms']:5.1f} ms)   {r['misses']}",
                         flush=True,
                     )
     memory = {name: recognizer_memory_mb(name) for name in engines}

@@ -101,6 +101,22 @@ def features(strokes: Sequence[np.ndarray], normalised: bool = False) -> np.ndar
     return (feature / norm if norm else feature).astype(np.float32)
 
 
+def _resample_rows(polylines: np.ndarray, count: int) -> np.ndarray:
+    """resample_fixed for many polylines of equal length at once: (rows, points, 2) → (rows, count, 2)."""
+    if not len(polylines):
+        return polylines[:, :count]
+    steps = np.hypot(*np.diff(polylines, axis=1).transpose(2, 0, 1))
+    along = np.concatenate([np.zeros((len(polylines), 1)), np.cumsum(steps, axis=1)], axis=1)
+    targets = np.linspace(0.0, 1.0, count)[None, :] * along[:, -1:]
+    last = polylines.shape[1] - 2
+    index = np.clip((along[:, None, :] <= targets[:, :, None]).sum(axis=2) - 1, 0, last)
+    rows = np.arange(len(polylines))[:, None]
+    start, end = along[rows, index], along[rows, index + 1]
+    share = np.divide(targets - start, end - start, out=np.zeros_like(targets), where=end > start)
+    a, b = polylines[rows, index], polylines[rows, index + 1]
+    return a + (b - a) * share[:, :, None]
+
+
 def drawn_shapes(strokes: Sequence[np.ndarray]) -> np.ndarray:
     """A drawing's strokes as POINTS evenly spaced points each, in the unit box (for stroke_cost)."""
     placed = normalise([np.asarray(s, dtype=np.float64) for s in strokes])
@@ -136,6 +152,7 @@ class Matcher:
         self.maps = maps if maps is not None else template_maps(templates, self.indices)
         self._templates = templates
         self._shapes: dict[int, np.ndarray] = {}
+        self._units: dict[int, tuple[np.ndarray, list[int]]] = {}
 
     def shapes(self, position: int) -> np.ndarray:
         """The template's strokes as POINTS points each, fitted into the unit box like a drawing."""
@@ -146,30 +163,40 @@ class Matcher:
             self._shapes[position] = shapes
         return shapes
 
+    def units(self, position: int) -> tuple[np.ndarray, list[int]]:
+        """What one drawn stroke may stand for in a template: one stroke, or two consecutive ones
+        joined (连笔), each as POINTS points; and which template strokes each unit uses up."""
+        cached = self._units.get(position)
+        if cached is None:
+            template = self.shapes(position)
+            n = len(template)
+            pairs = _resample_rows(np.concatenate([template[:-1], template[1:]], axis=1), POINTS)
+            # Which template strokes each unit uses up, as bits.
+            cached = (np.concatenate([template, pairs]), [1 << k for k in range(n)] + [3 << k for k in range(n - 1)])
+            self._units[position] = cached
+        return cached
+
     def stroke_cost(self, drawn: np.ndarray, position: int) -> float:
         """Order- and direction-free stroke-by-stroke distance of a drawing (from drawn_shapes) to a template."""
-        template = self.shapes(position)
-        n = len(template)
-        units = [template[k] for k in range(n)]
-        members = [(k,) for k in range(n)]
-        for k in range(n - 1):
-            units.append(resample_fixed(np.concatenate([template[k], template[k + 1]]), POINTS))
-            members.append((k, k + 1))
-        units = np.stack(units)  # (U, POINTS, 2)
-        forward = np.hypot(*(drawn[:, None] - units[None]).transpose(3, 0, 1, 2)).mean(axis=2)
-        backward = np.hypot(*(drawn[:, None] - units[None, :, ::-1]).transpose(3, 0, 1, 2)).mean(axis=2)
+        units, members = self.units(position)
+        n = len(self.shapes(position))
+        forward = np.sqrt(((drawn[:, None] - units[None]) ** 2).sum(axis=3)).mean(axis=2)
+        backward = np.sqrt(((drawn[:, None] - units[None, :, ::-1]) ** 2).sum(axis=3)).mean(axis=2)
         cost = np.minimum(forward, backward)
         cost[:, n:] += JOINED
-        total, used, free_rows = 0.0, set(), set(range(len(drawn)))
-        order = np.dstack(np.unravel_index(np.argsort(cost, axis=None), cost.shape))[0]
-        for row, unit in order:
-            if row in free_rows and not used.intersection(members[unit]):
-                total += cost[row, unit]
-                free_rows.discard(row)
-                used.update(members[unit])
+        # Greedy, cheapest pair first: plain ints and bit masks, as this runs 30 times per stroke.
+        width = cost.shape[1]
+        flat = cost.ravel().tolist()
+        total, used, free_rows = 0.0, 0, (1 << len(drawn)) - 1
+        for k in np.argsort(cost, axis=None).tolist():
+            row, unit = divmod(k, width)
+            if free_rows >> row & 1 and not used & members[unit]:
+                total += flat[k]
+                free_rows &= ~(1 << row)
+                used |= members[unit]
                 if not free_rows:
                     break
-        total += MISSING_STROKE * (n - len(used)) + EXTRA_STROKE * len(free_rows)
+        total += MISSING_STROKE * (n - used.bit_count()) + EXTRA_STROKE * free_rows.bit_count()
         return total / max(n, len(drawn))
 
     def merged(self, other: Matcher) -> Matcher:
@@ -180,8 +207,9 @@ class Matcher:
         both.stroke_counts = np.concatenate([self.stroke_counts, other.stroke_counts])
         both.maps = np.concatenate([self.maps, other.maps])
         both._templates = self._templates
-        both._shapes = dict(self._shapes)
+        both._shapes, both._units = dict(self._shapes), dict(self._units)
         both._shapes.update({len(self.chars) + k: v for k, v in other._shapes.items()})
+        both._units.update({len(self.chars) + k: v for k, v in other._units.items()})
         return both
 
     def scores(self, strokes: Sequence[np.ndarray]) -> np.ndarray:
