@@ -69,14 +69,21 @@ def catalog_characters(corpus_docs: int) -> list[str]:
 
 
 def recognizer_memory_mb(engine: str) -> float:
-    """RSS growth of building one recogniser, in a fresh process."""
+    """Resident memory that building one recogniser (and recognising once) adds, in a fresh process.
+
+    Read from /proc (VmRSS), not getrusage: a child's peak RSS starts at its parent's after fork.
+    """
     code = (
-        "import resource, numpy, ctypes\n"
+        "import re\n"
         "from kiosk.ime import handwriting as h\n"
+        "from tests.ime.strokes import CHARACTERS\n"
+        "def rss():\n"
+        "    return int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
         "h._library()\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "before = rss()\n"
         f"r = h.ZinniaRecognizer() if {engine!r} == 'zinnia' else h.Recognizer(zinnia={engine!r} != 'matcher')\n"
-        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)\n"
+        "r.recognize(CHARACTERS['正'], 1000, 1000)\n"
+        "print((rss() - before) / 1024)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     return round(float(out.stdout.strip()), 1)

@@ -9,19 +9,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kiosk.ime.handwriting import Recognizer
+from kiosk.ime.handwriting import CONTEXT_BONUS, Recognizer
 from kiosk.ime.handwriting_context import following_characters
 from kiosk.ime.handwriting_match import features
 from tests.ime.strokes import CHARACTERS, VARIANTS, load_sample, write_like_a_finger
 
 SAMPLE_SIZE = 60
-# (top-1, top-5) floors per variant, matcher + Zinnia's vote.
+# (top-1, top-5) floors per variant, matcher + Zinnia's vote. The benchmark measured 93–97 % top-1 and
+# 98–99.7 % top-5 on 500 characters per set; these 60 gave 92–98 % and 97–98 %.
 FLOORS = {
-    "careful": (0.86, 0.95),
-    "wobbly": (0.76, 0.90),
-    "wrong-order": (0.86, 0.95),
-    "reversed-stroke": (0.84, 0.94),
-    "joined-stroke": (0.78, 0.92),
+    "careful": (0.91, 0.96),
+    "wobbly": (0.86, 0.93),
+    "wrong-order": (0.88, 0.95),
+    "reversed-stroke": (0.91, 0.95),
+    "joined-stroke": (0.86, 0.95),
 }
 
 
@@ -67,7 +68,8 @@ def test_kai_written_verticals_first_is_not_jing(recognizer):
     assert recognizer.recognize(written, 600, 600, 5)[0].text == "开"
 
 
-def test_level_1_of_the_standard_table_is_covered_and_catalog_characters_can_be_added(recognizer):
+def test_level_1_of_the_standard_table_is_covered_and_catalog_characters_can_be_added():
+    recognizer = Recognizer(zinnia=False)  # its own: the shared one must keep level 1 only
     assert len(recognizer.characters) >= 3500
     assert {"政", "府", "开", "门", "们", "这"} <= set(recognizer.characters)
     rare = "邗"  # a place-name character outside level 1 (邗江区)
@@ -77,19 +79,24 @@ def test_level_1_of_the_standard_table_is_covered_and_catalog_characters_can_be_
 
 
 def test_a_character_that_continues_a_catalog_word_wins_a_close_call(recognizer, engine):
-    # 公 after 政务 (政务公开): on a sloppy drawing where a look-alike beats 公, the context lifts it.
-    following = following_characters(engine, "查询政务")
-    assert "公" in following
-    lifted = 0
-    for seed in range(40):
-        strokes = write_like_a_finger(load_sample()["公"], "wobbly", seed)
-        without = [g.text for g in recognizer.recognize(strokes, 600, 600, 10)]
-        if without[0] == "公" or "公" not in without[:3]:
-            continue  # not a close call
-        with_context = [g.text for g in recognizer.recognize(strokes, 600, 600, 10, following=following)]
-        assert with_context.index("公") < without.index("公"), (without, with_context)
-        lifted += with_context[0] == "公"
-    assert lifted >= 1
+    # 政务 + 公 (政务公开): the lexicon says which characters would continue the field's text.
+    assert "公" in following_characters(engine, "查询政务")
+    # A sloppy drawing whose first two guesses are close: the one that continues a word wins.
+    sample = load_sample()
+    close = None
+    for char in sorted(sample):
+        for seed in range(4):
+            strokes = write_like_a_finger(sample[char], "wobbly", seed)
+            first, second = recognizer.recognize(strokes, 600, 600, 2)
+            if first.score - second.score < CONTEXT_BONUS:
+                close = (strokes, first.text, second.text)
+                break
+        if close:
+            break
+    assert close is not None
+    strokes, first, second = close
+    assert recognizer.recognize(strokes, 600, 600, 5, following={second})[0].text == second
+    assert recognizer.recognize(strokes, 600, 600, 5, following={first})[0].text == first
 
 
 def test_no_context_for_a_field_that_ends_in_latin_or_digits(engine):
