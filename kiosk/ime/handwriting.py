@@ -1,9 +1,11 @@
-"""Handwritten characters to candidates, offline: Zinnia with the Tegaki simplified-Chinese model.
+"""Handwritten characters to candidates, offline, whatever the stroke order.
 
-Many elderly residents cannot spell pinyin but can write. Strokes arrive as lists of (x, y) points in
-screen orientation (y grows downwards) inside a writing box; they are scaled into Zinnia's 1000 × 1000
-frame and resampled to evenly spaced points, because a finger on glass gives bursts of points where
-it slows and gaps where it speeds, and the recogniser compares shapes, not timing.
+Many elderly residents cannot spell pinyin but can write, in their own stroke order and often joining
+strokes. Strokes arrive as lists of (x, y) points in screen orientation (y grows downwards) inside a
+writing box. `Recognizer` ranks the characters of 通用规范汉字表 level 1 (plus the catalog's own) by
+an order-free matcher over stroke templates (kiosk.ime.handwriting_match), lets Zinnia with the
+Tegaki model add its vote where it agrees, and ranks up characters that continue a word of the
+catalog. `ZinniaRecognizer` is Zinnia alone, as the terminal had it before (benchmarks compare).
 """
 
 from __future__ import annotations
@@ -11,12 +13,20 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import json
+import logging
 import math
 import threading
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from kiosk.errors import BadInput, StorageError
+from kiosk.ime import handwriting_data
+from kiosk.ime.handwriting_match import Matcher, unpack_maps
+
+log = logging.getLogger(__name__)
 
 MODEL_PATHS = (
     Path("/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model"),
@@ -25,6 +35,11 @@ MODEL_PATHS = (
 FRAME = 1000
 STEP = 25  # resampling distance in frame units: ~40 points across the box
 SMALL_DRAWING = 0.4  # a drawing smaller than this share of the box is enlarged around its centre
+# How much Zinnia's vote counts, in the matcher's cosine units, for its first of ZINNIA_VOTES guesses
+# (falling linearly to the last): set by benchmarks/handwriting.py on characters outside its test sets.
+ZINNIA_WEIGHT = 0.02
+ZINNIA_VOTES = 10
+CONTEXT_BONUS = 0.02  # a character continuing a catalog word wins a close call, not a clear one
 
 Point = tuple[float, float]
 Stroke = list[Point]
@@ -107,7 +122,7 @@ def resample(stroke: Stroke, step: float = STEP) -> Stroke:
     return out
 
 
-class Recognizer:
+class ZinniaRecognizer:
     """One Zinnia recogniser with its model loaded (26 MB, ~0.1 s); thread-safe by a lock."""
 
     def __init__(self, model: Path | None = None) -> None:
@@ -162,6 +177,85 @@ class Recognizer:
             self.close()
         except AttributeError:  # construction failed before the library was loaded
             pass
+
+
+class Recognizer:
+    """Order-free matching over the templates, Zinnia's vote and the catalog's words, combined.
+
+    Building the templates' maps takes a second or two: the app does it in its loader thread.
+    """
+
+    def __init__(
+        self,
+        templates: Path = handwriting_data.ASSET,
+        *,
+        extra_chars: Iterable[str] = (),
+        zinnia: ZinniaRecognizer | None | bool = True,
+        zinnia_weight: float = ZINNIA_WEIGHT,
+    ) -> None:
+        self._templates, self._level_1, maps = handwriting_data.load(templates)
+        self._position = {char: i for i, char in enumerate(self._templates.chars)}
+        self._lock = threading.Lock()
+        self.matcher = Matcher(self._templates, range(self._level_1), unpack_maps(maps))
+        self.include(extra_chars)
+        if zinnia is True:
+            try:
+                zinnia = ZinniaRecognizer()
+            except StorageError as exc:
+                # The matcher alone still recognises well; Zinnia's vote only sharpens it.
+                log.warning("handwriting without Zinnia: %s", exc.message_en)
+                zinnia = None
+        self.zinnia = zinnia or None
+        self.zinnia_weight = zinnia_weight
+
+    @property
+    def characters(self) -> list[str]:
+        return self.matcher.chars
+
+    def include(self, chars: Iterable[str]) -> int:
+        """Also recognise these characters (the catalog's titles and issuers); returns how many were new."""
+        known = set(self.matcher.chars)
+        new = sorted({c for c in chars if c not in known and c in self._position}, key=self._position.__getitem__)
+        if new:
+            extra = Matcher(self._templates, [self._position[c] for c in new])
+            with self._lock:
+                self.matcher = self.matcher.merged(extra)
+        return len(new)
+
+    def recognize(
+        self,
+        strokes: list[Stroke],
+        width: float = 0,
+        height: float = 0,
+        limit: int = 10,
+        following: Collection[str] = (),
+    ) -> list[Guess]:
+        """The best `limit` characters for the strokes, best first. `following`: characters that would
+        continue a catalog word with what is already in the box; they win close calls."""
+        strokes = [s for s in strokes if s]
+        if not strokes:
+            return []
+        arrays = [np.asarray(s, dtype=np.float64) for s in strokes]
+        with self._lock:
+            matcher = self.matcher
+        scores = matcher.scores(arrays)
+        if following:
+            scores = scores + CONTEXT_BONUS * np.fromiter(
+                (c in following for c in matcher.chars), dtype=bool, count=len(matcher.chars)
+            )
+        if self.zinnia is not None and self.zinnia_weight:
+            votes = self.zinnia.recognize(strokes, width, height, ZINNIA_VOTES)
+            index = matcher.index
+            for rank, guess in enumerate(votes):
+                if guess.text in index:
+                    scores[index[guess.text]] += self.zinnia_weight * (ZINNIA_VOTES - rank) / ZINNIA_VOTES
+        top = np.argpartition(-scores, min(limit, len(scores) - 1))[:limit]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [Guess(matcher.chars[i], float(scores[i])) for i in top]
+
+    def close(self) -> None:
+        if self.zinnia is not None:
+            self.zinnia.close()
 
 
 _LIB: ctypes.CDLL | None = None

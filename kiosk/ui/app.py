@@ -137,6 +137,7 @@ class KioskApp(App):
 
     def _load_input_method(self) -> None:
         from kiosk.ime.handwriting import Recognizer
+        from kiosk.ime.handwriting_context import catalog_characters
         from kiosk.ime.setup import open_engine
 
         try:
@@ -146,6 +147,7 @@ class KioskApp(App):
             return
         try:
             recognizer = Recognizer()
+            recognizer.include(catalog_characters())
         except KioskError as exc:
             log.error("handwriting unavailable: %s", exc.message_en)
             recognizer = None

@@ -6,6 +6,7 @@ and fills `results`; each `yield n` lets the app run n seconds. The test reads r
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -73,6 +74,9 @@ def _main() -> None:
     from kiosk.ui.app import KioskApp
     from tests.ui import scenarios
 
+    if ":" in name:  # "tests.ui.test_something:scenario": a scenario kept beside its own tests
+        module, name = name.split(":")
+        scenarios = importlib.import_module(module)
     env = Env.load(home)
     open_catalog(env)
     app = KioskApp(env)

@@ -9,9 +9,8 @@ import logging
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.graphics import Color, Line
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -19,8 +18,10 @@ from kivy.uix.widget import Widget
 
 from kiosk.errors import KioskError
 from kiosk.ime.composer import Composer
+from kiosk.ime.handwriting_context import following_characters
 from kiosk.ime.keys import MODE_LABELS, MODES, rows_for
 from kiosk.ui.theme import theme
+from kiosk.ui.widgets.handwriting_pad import HandwritingPanel, WritingPad
 
 log = logging.getLogger(__name__)
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -42,43 +43,6 @@ class CandidateButton(Button):
 
 class ModeButton(Button):
     """拼音 / 手写 / 英 / 123: in the body type size, readable at arm's length."""
-
-
-class WritingPad(Widget):
-    """Collects finger strokes in screen orientation (y down) and draws them as they are written."""
-
-    strokes = ListProperty([])
-
-    def on_touch_down(self, touch):
-        if not self.collide_point(*touch.pos):
-            return super().on_touch_down(touch)
-        touch.grab(self)
-        touch.ud["pad_points"] = [self._local(touch)]
-        with self.canvas:
-            Color(0.1, 0.1, 0.1, 1)
-            touch.ud["pad_line"] = Line(points=list(touch.pos), width=3)
-        return True
-
-    def on_touch_move(self, touch):
-        if touch.grab_current is not self:
-            return super().on_touch_move(touch)
-        touch.ud["pad_points"].append(self._local(touch))
-        touch.ud["pad_line"].points += list(touch.pos)
-        return True
-
-    def on_touch_up(self, touch):
-        if touch.grab_current is not self:
-            return super().on_touch_up(touch)
-        touch.ungrab(self)
-        self.strokes = [*self.strokes, touch.ud["pad_points"]]
-        return True
-
-    def clear(self) -> None:
-        self.canvas.clear()
-        self.strokes = []
-
-    def _local(self, touch) -> tuple[float, float]:
-        return (touch.x - self.x, self.top - touch.y)
 
 
 class ImeKeyboard(BoxLayout):
@@ -104,6 +68,7 @@ class ImeKeyboard(BoxLayout):
         self.candidate_buttons: list[CandidateButton] = []
         self.mode_buttons: dict[str, Button] = {}
         self.pad: WritingPad | None = None
+        self.pad_panel: HandwritingPanel | None = None
         self._suggestions: list[tuple[str, str]] = []  # (shown, inserted) after a handwritten character
         self._guesses: list[str] = []
         self._recognise_event = None
@@ -217,10 +182,8 @@ class ImeKeyboard(BoxLayout):
     def _backspace(self) -> None:
         if self.mode == "pinyin" and self.composer is not None and self.composer.backspace():
             return
-        if self.mode == "handwriting" and self.pad is not None and self.pad.strokes:
-            self.pad.clear()
-            self._guesses = []
-            return
+        if self.mode == "handwriting" and self.pad is not None and self.pad.undo_stroke():
+            return  # 删除 on a pad with strokes takes back the last stroke, as 退一笔 does
         self._suggestions = []
         if self.target is not None:
             self.target.do_backspace()
@@ -246,8 +209,13 @@ class ImeKeyboard(BoxLayout):
     def _recognise(self, *_args) -> None:
         if self.pad is None or not self.pad.strokes or self.recognizer is None:
             return
+        # Characters that continue a catalog word with what is already in the field win close calls.
+        before = self.target.text[: self.target.cursor_index()] if self.target is not None else ""
+        following = following_characters(self.engine, before) if self.engine is not None else set()
         try:
-            guesses = self.recognizer.recognize(self.pad.strokes, self.pad.width, self.pad.height, PAGE_SIZE)
+            guesses = self.recognizer.recognize(
+                self.pad.strokes, self.pad.width, self.pad.height, PAGE_SIZE, following=following
+            )
         except KioskError as exc:
             log.warning("handwriting: %s", exc.message_en)
             self.status = exc.message_zh
@@ -261,6 +229,9 @@ class ImeKeyboard(BoxLayout):
             self._recognise_event.cancel()
         if strokes:
             self._recognise_event = Clock.schedule_once(self._recognise, RECOGNISE_AFTER)
+        elif self._guesses:  # 重写, or the only stroke taken back: no stale candidates
+            self._guesses = []
+            self._refresh()
 
     def _candidate_texts(self) -> list[str]:
         if self.mode == "handwriting":
@@ -300,6 +271,10 @@ class ImeKeyboard(BoxLayout):
         self._layout_keys()
         self._refresh()
 
+    def _size_pad(self, height: float) -> None:
+        self.pad.size = (height, height)
+        self.pad_panel.size = (height + self.pad_panel.spacing + self.pad_panel.children[0].width, height)
+
     def _layout_keys(self) -> None:
         if "rows" not in self.ids:
             return
@@ -312,12 +287,14 @@ class ImeKeyboard(BoxLayout):
                 # Square, as the recogniser's frame is: a wide pad would flatten every character.
                 self.pad = WritingPad(size_hint=(None, None))
                 self.pad.bind(strokes=self._on_strokes)
-                rows.bind(height=lambda _r, h: setattr(self.pad, "size", (h, h)))
-            self.pad.size = (rows.height, rows.height)
-            if self.pad.parent is not None:
-                self.pad.parent.remove_widget(self.pad)
+                self.pad_panel = HandwritingPanel(pad=self.pad)
+                self.pad_panel.add_widget(self.pad, index=len(self.pad_panel.children))
+                rows.bind(height=lambda _r, h: self._size_pad(h))
+            self._size_pad(rows.height)
+            if self.pad_panel.parent is not None:
+                self.pad_panel.parent.remove_widget(self.pad_panel)
             holder = AnchorLayout()
-            holder.add_widget(self.pad)
+            holder.add_widget(self.pad_panel)
             rows.add_widget(holder)
             return
         layout = rows_for(self.mode, id_number=self.id_number)
