@@ -49,9 +49,9 @@ def kanjivg_folder() -> Path:
 def catalog_characters(corpus_docs: int) -> list[str]:
     """Characters of the bundled demo catalog and a generated one, most frequent first."""
     from benchmarks.corpus import generate_documents
-    from kiosk.catalog.catalog import open_catalog
     from kiosk.environment import Env
     from kiosk.ime.setup import catalog_documents
+    from kiosk.sync.demo import open_catalog
 
     counts: Counter[str] = Counter()
 

@@ -28,6 +28,7 @@ from kiosk.applications.records import submit_application
 from kiosk.config import load_config
 from kiosk.environment import Env
 from kiosk.http import build_session
+from kiosk.sync.demo import open_catalog
 from tests.applications.samples import HAICHENG_1985, person
 from tests.conftest import REPO, run_kiosk
 from tests.heartbeat_intake import running_heartbeat_intake
@@ -94,6 +95,7 @@ def test_a_heartbeat_central_keeps_failing_on_is_given_up_after_a_bounded_number
 
 def test_a_heartbeat_is_stored_at_the_intake_with_the_terminals_state_and_counts(home, central):
     env = terminal_env(home, central)
+    open_catalog(env)  # the start-up step of the app: a new terminal's demo catalog
     usage.count_search(env)
     usage.count_view(env, DOC)
     usage.count_view(env, DOC)
