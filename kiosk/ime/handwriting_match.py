@@ -18,7 +18,7 @@ import numpy as np
 from kiosk.ime.handwriting_data import POINTS, Templates, resample_fixed
 
 # Part of the asset: the level-1 maps in assets/handwriting/templates.npz were computed with these
-# values; `python -m kiosk.ime.handwriting_data` recomputes them after a change.
+# values; `python -m kiosk.ime.handwriting_build` recomputes them after a change.
 
 GRID = 8
 BINS = 8  # undirected orientations, 22.5° apart: 一 丨 丿 丶 and the four in between
