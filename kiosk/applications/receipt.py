@@ -10,6 +10,7 @@ from kiosk.applications.records import get_application, masked_view
 from kiosk.applications.tracking import format_tracking
 from kiosk.applications.validation import describe_choice
 from kiosk.environment import Env
+from kiosk.workdays import ANSWER_DAYS, CORRECTION_DAYS, EXTENSION_DAYS
 
 DESCRIPTION_LIMIT = 200
 
@@ -20,8 +21,9 @@ def follow_up_text(env: Env, tracking: str, calendar_complete: bool) -> str:
     lines = [
         f"请妥善保管本回执。凭查询号 {format_tracking(tracking)} 可在本终端“申请查询”中查看办理进度，"
         f"也可向{office}查询" + (f"（电话 {phone}）。" if phone else "。"),
-        "答复期限自收到申请之日起20个工作日内；需要延长的，延长期限最长不超过20个工作日，受理机关将告知您。",
-        "申请内容需要补正的，受理机关将在7个工作日内一次性告知。",
+        f"答复期限自收到申请之日起{ANSWER_DAYS}个工作日内；需要延长的，延长期限最长不超过{EXTENSION_DAYS}个工作日，"
+        "受理机关将告知您。",
+        f"申请内容需要补正的，受理机关将在{CORRECTION_DAYS}个工作日内一次性告知。",
     ]
     if not calendar_complete:
         lines.append("本机尚未取得相关年份完整的节假日安排，上述日期为预计日期，以受理机关告知为准。")

@@ -14,11 +14,11 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.central.calendar import known_years, seed_calendar
 from kiosk.central.keys import PUBLIC_NAME, generate_key_files
 from kiosk.central.publish import PublishReport, publish_feed
 from kiosk.environment import DEMO_FEED_DIR, DEMO_KEY_PATH, DEMO_SEEDS_DIR
 from kiosk.sync.signing import canonical_json
+from kiosk.workdays import known_years, seed_calendar
 
 # The bundled feed must still install on a terminal switched on years from now.
 DEMO_EXPIRES = datetime(2099, 12, 31, tzinfo=UTC)

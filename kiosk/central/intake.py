@@ -23,12 +23,12 @@ from typing import Any
 from peewee import IntegrityError, SqliteDatabase, fn
 
 from kiosk.applications import statuses
-from kiosk.applications.deadlines import WorkCalendar, parse_signed_calendar
 from kiosk.applications.masking import mask_id, mask_name, mask_phone, mask_text
 from kiosk.applications.tracking import is_valid_tracking, normalize_tracking, parse_tracking
 from kiosk.applications.validation import FieldError, validate_application
 from kiosk.central.intake_models import IntakeApplication, StatusChange, Terminal, intake_database
 from kiosk.errors import BadInput, NotFound
+from kiosk.workdays import WorkCalendar, parse_signed_calendar
 
 log = logging.getLogger(__name__)
 

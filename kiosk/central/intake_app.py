@@ -12,9 +12,9 @@ from flask import Flask, Response, g, jsonify, request
 from peewee import Database, InterfaceError, OperationalError, SqliteDatabase
 from werkzeug.exceptions import HTTPException
 
-from kiosk.applications.deadlines import WorkCalendar
 from kiosk.central import intake
 from kiosk.central.intake_models import intake_database
+from kiosk.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
 

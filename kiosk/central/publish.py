@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from kiosk.catalog.record import DocumentRecord
 from kiosk.errors import BadInput, KioskError
 from kiosk.importer import parse_folder, read_attachment
-from kiosk.sync.calendar import CalendarFormatError, encode_calendar
 from kiosk.sync.feed import (
     ROOT_NAME,
     Entry,
@@ -35,6 +34,7 @@ from kiosk.sync.feed import (
 )
 from kiosk.sync.regions import RegionsFormatError, encode_regions
 from kiosk.sync.signing import key_id, load_private_key, sign_root, verify_root
+from kiosk.workdays import CalendarFormatError, encode_calendar
 
 if TYPE_CHECKING:
     from kiosk.sync.updater import Progress

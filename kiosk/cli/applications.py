@@ -7,7 +7,7 @@ from typing import Any, BinaryIO
 
 import click
 
-from kiosk.applications.deadlines import ANSWER_DAYS, EXTENSION_DAYS, load_calendar
+from kiosk.applications.deadlines import load_calendar
 from kiosk.applications.outbox import deliver_outbox
 from kiosk.applications.records import (
     MAX_APPLICATION_BYTES,
@@ -25,6 +25,7 @@ from kiosk.applications.records import (
 from kiosk.applications.tracking import format_tracking
 from kiosk.cli.base import emit, get_env, json_option, main, report_error
 from kiosk.errors import BadInput, ExitStatus
+from kiosk.workdays import ANSWER_DAYS, EXTENSION_DAYS
 
 
 def _read_json(handle: BinaryIO) -> Any:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from kiosk.central.calendar import parse_years, seed_calendar
 from kiosk.central.export import export_feed
 from kiosk.central.keys import generate_key_files
 from kiosk.central.publish import publish_feed
 from kiosk.cli.base import emit, json_option, progress_bar
 from kiosk.cli.central import central_group
 from kiosk.errors import BadInput
+from kiosk.workdays import parse_years, seed_calendar
 
 _DIR = click.Path(file_okay=False, path_type=Path)
 

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk import workdays
 from kiosk.catalog.documents import get_state
 from kiosk.errors import KioskError
 from kiosk.sync.feed import Root, parse_root, sha256_bytes
@@ -25,7 +26,7 @@ PUBLISHED = "feed_published"  # when the central office signed it
 DEMO = "feed_demo"  # "1" while the bundled demo feed is what is installed
 SOURCE = "source"  # where it came from: a URL, a directory, or "demo"
 SOURCE_KIND = "source_kind"  # http | directory | demo
-CALENDAR = "calendar"  # the working-day calendar JSON (kiosk.sync.calendar format)
+CALENDAR = workdays.STATE_KEY  # the working-day calendar JSON (kiosk.workdays format)
 CALENDAR_SHA = "calendar_sha256"
 REGIONS = "regions"  # the region-code list JSON (kiosk.sync.regions format)
 REGIONS_SHA = "regions_sha256"

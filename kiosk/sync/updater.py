@@ -27,7 +27,6 @@ from kiosk.catalog.store import open_store
 from kiosk.environment import DEMO_KEY_PATH, Env
 from kiosk.errors import ConfigError, KioskError, Offline, Refused, StorageError
 from kiosk.sync import state, trust
-from kiosk.sync.calendar import CalendarFormatError, parse_calendar
 from kiosk.sync.feed import (
     Entry,
     ObjectRef,
@@ -45,6 +44,7 @@ from kiosk.sync.signing import canonical_json, load_trusted_keys, verify_root
 from kiosk.sync.sources import Source, open_source, storage_error
 from kiosk.sync.staging import StagingPack
 from kiosk.sync.status import record_attempt
+from kiosk.workdays import CalendarFormatError, parse_calendar
 
 log = logging.getLogger(__name__)
 

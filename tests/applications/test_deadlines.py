@@ -3,10 +3,11 @@ from datetime import date
 
 import pytest
 
-from kiosk.applications.deadlines import WorkCalendar, deadlines_for, load_calendar, parse_signed_calendar
+from kiosk.applications.deadlines import deadlines_for, load_calendar
 from kiosk.catalog.documents import set_state
 from kiosk.catalog.store import open_store
 from kiosk.sync.demo import open_catalog
+from kiosk.workdays import WorkCalendar, parse_signed_calendar
 
 SIGNED_2027 = {
     "format": 1,

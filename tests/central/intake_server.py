@@ -13,10 +13,10 @@ from datetime import datetime
 from peewee import Database
 from werkzeug.serving import make_server
 
-from kiosk.applications.deadlines import WorkCalendar
 from kiosk.central import intake
 from kiosk.central.intake_app import create_intake_app
 from kiosk.central.intake_db import open_intake
+from kiosk.workdays import WorkCalendar
 
 
 @dataclass

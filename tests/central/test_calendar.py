@@ -1,8 +1,7 @@
 import pytest
 
-from kiosk.central.calendar import parse_years, seed_calendar
 from kiosk.errors import BadInput
-from kiosk.sync.calendar import CalendarFormatError, validate_calendar
+from kiosk.workdays import CalendarFormatError, parse_years, seed_calendar, validate_calendar
 
 
 def test_seeded_2026_has_national_day_off_and_the_saturday_worked_in_lieu():

@@ -5,12 +5,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import requests
 
-from kiosk.applications.deadlines import WorkCalendar, YearRules
 from kiosk.applications.tracking import damm_digit
 from kiosk.central import intake
 from kiosk.central.intake_app import MAX_REQUEST_BYTES
 from kiosk.central.intake_models import IntakeApplication, StatusChange
 from kiosk.errors import BadInput, NotFound
+from kiosk.workdays import WorkCalendar, YearRules
 from tests.applications.samples import person
 from tests.central.intake_server import running_intake
 
