@@ -9,14 +9,16 @@ import mimetypes
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.catalog.documents import UpsertResult, upsert_documents
+from kiosk.catalog.documents import UpsertResult, set_state, upsert_documents
 from kiosk.catalog.record import AttachmentRef, DocumentRecord, make_document_id
 from kiosk.errors import BadInput, StorageError
 from kiosk.importer.jsondoc import documents_in, normalize_keys
 from kiosk.importer.pagedump import extract, html_to_text
 from kiosk.importer.textutil import decode_bytes
+from kiosk.sync.state import LAST_IMPORT
 
 log = logging.getLogger(__name__)
 
@@ -251,5 +253,8 @@ def import_into_store(parsed: list[ParsedDocument], report: ImportReport, files_
     for doc in parsed:
         store_attachment_files(doc.files, files_dir)
     result: UpsertResult = upsert_documents(doc.record for doc in parsed)
+    if result.added or result.changed:
+        # The freshness line must not call a catalog holding the office's own documents 演示目录.
+        set_state(LAST_IMPORT, datetime.now(UTC).isoformat(timespec="seconds"))
     report.added, report.changed, report.unchanged = result.added, result.changed, result.unchanged
     return report

@@ -25,6 +25,7 @@ PUBLISHED = "feed_published"  # when the central office signed it
 DEMO = "feed_demo"  # "1" while the bundled demo feed is what is installed
 SOURCE = "source"  # where it came from: a URL, a directory, or "demo"
 SOURCE_KIND = "source_kind"  # http | directory | demo
+LAST_IMPORT = "last_import"  # when `kiosk import` last added documents: no longer only the demo
 CALENDAR = "calendar"  # the working-day calendar JSON (kiosk.sync.calendar format)
 CALENDAR_SHA = "calendar_sha256"
 HTTP_VALIDATORS = "feed_http_validators"  # ETag / Last-Modified of the root, for conditional GET
