@@ -58,7 +58,7 @@ def _rows_shown(recycle_view, results, what):
 def _first_matches(recycle_view) -> bool:
     rows = _visible_rows(recycle_view)
     first = recycle_view.data[0] if recycle_view.data else {}
-    return bool(rows) and all(getattr(rows[0], k) == v for k, v in first.items() if k in ("title", "label"))
+    return bool(rows) and all(getattr(rows[0], k, v) == v for k, v in first.items() if k in ("title", "label"))
 
 
 def _open_search(app, results):
@@ -211,3 +211,79 @@ def an_interpretation_opens_its_policy(app, results):
     touch(row.ids.own)
     yield from wait_until(lambda: app.root.current == "reader", results, "解读 in reader")
     results["interpretation_title"] = reader.title_text
+
+
+def search_screens_pictures(app, results):
+    """Every screen of this part, standard then elderly, each checked for layout problems and saved."""
+    from kivy.core.window import Window
+
+    from tests.ui import geometry
+
+    size = tuple(int(v) for v in Window.size)
+    results.update(window=list(size), problems={}, shots=[])
+    out = app.env.home / "shots"
+    out.mkdir(exist_ok=True)
+    yield 0.3
+    yield from wait_until(lambda: app.ime_engine is not None, results, "input method")
+
+    def capture(page):
+        mode = "elderly" if app.theme.scale > 1 else "normal"
+        name = f"{page}-{size[0]}x{size[1]}-{mode}"
+        results["problems"][name] = geometry.layout_problems(app.root, size)
+        results["shots"].append(Window.screenshot(name=str(out / f"{name}.png")))
+
+    for elderly in (False, True):
+        app.theme.set_elderly(elderly)
+        yield from _pictures(app, results, capture)
+
+
+def _pictures(app, results, capture):
+    """One pass over the screens in the current mode."""
+    app.go_home()
+    home = app.root.get_screen("home")
+    home.refresh()
+    yield from _rows_shown(home.ids.documents, results, "home rows")
+    yield 0.2
+    capture("home")
+    search = yield from _open_search(app, results)
+    serial = search.shown_serial
+    for key in "zwgk":
+        touch(search.ids.keyboard.key_widgets[key])
+    yield 0.1
+    touch(search.ids.keyboard.candidate_buttons[0])
+    yield from wait_until(lambda s=serial: search.shown_serial > s, results, "results")
+    yield from _rows_shown(search.ids.results, results, "result rows")
+    yield 0.2
+    capture("search-keyboard")
+    touch(search.ids.keyboard_button)
+    yield from wait_until(lambda: search.ids.filters.children, results, "chips")
+    chip = next(c for row in search.ids.filters.children for c in row.ids.chips.children if c.facet == "year")
+    serial = search.shown_serial
+    search.choose_chip(chip.facet, chip.value)
+    yield from wait_until(lambda s=serial: search.shown_serial > s, results, "chip results")
+    yield 0.3
+    capture("search-chips")
+    serial = search.shown_serial
+    search.ids.query.text = "政务工开"
+    search.ids.keyboard.hide()
+    yield from wait_until(lambda s=serial: search.shown_serial > s, results, "no results")
+    yield 0.3
+    capture("search-no-results")
+    search.clear_personal_data()
+    app.go_home()
+    home.open_browse()
+    browse = app.root.get_screen("browse")
+    yield from _rows_shown(browse.ids.list, results, "browse rows")
+    yield 0.2
+    capture("browse-groups")
+    group = browse.ids.list.data[0]
+    browse.show_documents(group["kind"], group["value"], group["label"])
+    yield from _rows_shown(browse.ids.list, results, "browse documents")
+    yield 0.2
+    capture("browse-documents")
+    app.go_home()
+    home.open_interpretations()
+    screen = app.root.get_screen("interpretations")
+    yield from _rows_shown(screen.ids.list, results, "解读 rows")
+    yield 0.2
+    capture("interpretations")
