@@ -110,7 +110,7 @@ def search_by_initials_then_a_year_chip_then_open(app, results):
 
     def chip_placed():
         x, y = chip.to_window(*chip.center)
-        title = chip.parent.parent.parent.children[-1]  # the facet row's 年份 label
+        title = chip.parent.parent.children[-1]  # the facet row's 年份 label
         return filters.collide_point(*filters.to_widget(x, y)) and x > title.to_window(title.right, 0)[0]
 
     yield from wait_until(chip_placed, results, "chip placed")
