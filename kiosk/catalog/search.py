@@ -64,6 +64,13 @@ BM25_MAX = 300  # head matches ordered by bm25 up to this many; rank-key order b
 COUNT_CAP = 5_000
 SAMPLE_SLICES, SAMPLE_MATCHES = 8, 2_000  # the estimate: 8 slices expected to hold ~2,000 matches
 MAX_OFFSET = 10_000
+# A term of 4 or more characters reaches the body index as an AND of some of its trigrams, which
+# also finds documents holding those trigrams apart (临江市人民医院 … 县政府办公室 for
+# 临江市人民政府办公室). Such body-only candidates are checked against the text: up to VERIFY_CAP
+# of them all (totals, facets and pages exact), beyond that the filtered ones if few enough, else
+# a sample of VERIFY_SAMPLE gives the share that really match and the total is marked 约.
+VERIFY_CAP = 5_000
+VERIFY_SAMPLE = 400
 # bm25 weights of the head columns: title, 文号, issuer, pinyin, initials, marks.
 HEAD_WEIGHTS = "10.0, 12.0, 3.0, 6.0, 2.0, 0.0"
 _STOP_WORDS = {"的", "和", "与", "及", "或", "了", "在", "对", "关于"}
@@ -300,8 +307,13 @@ def _count_between(db, plan: _Plan, filters: Filters, ranges: list[tuple[int, in
     return db.execute_sql("SELECT " + " + ".join(parts), values).fetchone()[0]
 
 
-def _page_keys(db, plan: _Plan, filters: Filters, limit: int, offset: int) -> list[tuple[int, float | None]]:
+def _page_keys(
+    db, plan: _Plan, filters: Filters, limit: int, offset: int, checked: np.ndarray | None = None
+) -> list[tuple[int, float | None]]:
     """(rank key, score) of one page: head matches first, then body-only matches by rank key.
+
+    `checked`: every real match under the filters, when the plan's candidates were checked against
+    the text; body-only hits then come from it, so that page n shows the real matches n×limit on.
 
     Head matches are ordered by bm25 when there are at most BM25_MAX of them; beyond that bm25
     costs ~3 µs a match (60k title matches of 政 at 100k documents: ~200 ms), so a large head
@@ -329,6 +341,17 @@ def _page_keys(db, plan: _Plan, filters: Filters, limit: int, offset: int) -> li
             rows = db.execute_sql(f"{head_sql} ORDER BY rowid LIMIT ? OFFSET ?", (plan.head, *args, limit, offset))
             page.extend((key, 1.0) for (key,) in rows.fetchall())
     if len(page) < limit and plan.body is not None:
+        skip, need = max(0, offset - head_count), limit - len(page)
+        if checked is not None:
+            head_keys = facet_arrays.keys_from_csv(
+                db.execute_sql(f"SELECT group_concat(rowid) FROM ({head_sql})", (plan.head, *args)).fetchone()[0]
+            )
+            body_keys = np.setdiff1d(checked, head_keys)
+            page.extend((int(key), None) for key in body_keys[skip : skip + need])
+            return page
+        if _long_terms(plan):
+            page.extend((key, None) for key in _checked_body_page(db, plan, where, args, head_sql, skip, need))
+            return page
         rows = db.execute_sql(
             f"SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{plan.body_filter}{where} AND rowid NOT IN "
             f"({head_sql}) ORDER BY rowid LIMIT ? OFFSET ?",
@@ -336,6 +359,91 @@ def _page_keys(db, plan: _Plan, filters: Filters, limit: int, offset: int) -> li
         ).fetchall()
         page.extend((key, None) for (key,) in rows)  # body tier: no score, to be verified
     return page
+
+
+def _checked_body_page(db, plan: _Plan, where: str, args: tuple, head_sql: str, skip: int, need: int) -> list[int]:
+    """Body-only matches of a long term when too many to check up front: candidates are read in
+    rank order and checked until `skip` real ones were passed and `need` found."""
+    found: list[int] = []
+    position, chunk = 0, max(200, need * 4)
+    while len(found) < need and position < MAX_OFFSET * 4:
+        rows = db.execute_sql(
+            f"SELECT rowid FROM {BODY_TABLE} WHERE {BODY_TABLE} MATCH ?{where} AND rowid NOT IN "
+            f"({head_sql}) ORDER BY rowid LIMIT ? OFFSET ?",
+            (plan.body, *args, plan.head, *args, chunk, position),
+        ).fetchall()
+        if not rows:
+            break
+        position += len(rows)
+        for key in _really_match(db, np.array([k for (k,) in rows], dtype=np.int64), _long_terms(plan)).tolist():
+            if skip:
+                skip -= 1
+            elif len(found) < need:
+                found.append(key)
+    return found
+
+
+def _long_terms(plan: _Plan) -> tuple[str, ...]:
+    """The terms whose body matches must be checked against the text (see VERIFY_CAP)."""
+    return tuple(t for t in plan.terms if len(t) > 3) if plan.body is not None else ()
+
+
+def _really_match(db, keys: np.ndarray, terms: tuple[str, ...]) -> np.ndarray:
+    """The rank keys among `keys` whose folded title, 文号, issuer and body hold every term.
+
+    Folding changes only letters and digits, so a term of Chinese characters alone is checked by
+    SQLite's instr() on the stored text: 5 times faster than reading 4,500 bodies into Python."""
+    if all(_is_cjk_only(term) for term in terms):
+        fields = ("d.title", "d.doc_number", "d.doc_number_norm", "d.issuer", "d.body")
+        each = " AND ".join("(" + " OR ".join(f"instr({f}, ?) > 0" for f in fields) + ")" for _ in terms)
+        term_args = [term for term in terms for _ in fields]
+        kept: list[int] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500].tolist()
+            rows = db.execute_sql(
+                "SELECT s.key FROM search_doc s JOIN document d ON d.id = s.doc_id "
+                f"WHERE s.key IN ({', '.join('?' * len(chunk))}) AND {each}",
+                [*chunk, *term_args],
+            ).fetchall()
+            kept.extend(key for (key,) in rows)
+        return np.array(sorted(kept), dtype=np.int64)
+    kept = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500].tolist()
+        rows = db.execute_sql(
+            "SELECT s.key, d.title, coalesce(d.doc_number, ''), coalesce(d.doc_number_norm, ''), "
+            "coalesce(d.issuer, ''), d.body FROM search_doc s JOIN document d ON d.id = s.doc_id "
+            f"WHERE s.key IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+        for key, *parts in rows:
+            text = fold(" ".join(parts))
+            if all(term in text for term in terms):
+                kept.append(key)
+    return np.array(sorted(kept), dtype=np.int64)
+
+
+def _is_cjk_only(term: str) -> bool:
+    return all(_is_cjk(ch) for ch in term)
+
+
+def _head_keys(db, plan: _Plan) -> np.ndarray:
+    """Rank keys of the head matches: exact phrases of title, 文号 and issuer (and readings)."""
+    sql = f"SELECT group_concat(rowid) FROM {HEAD_TABLE} WHERE {HEAD_TABLE} MATCH ?"
+    return np.unique(facet_arrays.keys_from_csv(db.execute_sql(sql, (plan.head,)).fetchone()[0]))
+
+
+def _checked_keys(db, plan: _Plan) -> tuple[np.ndarray, bool]:
+    """(rank keys of every match of an unfiltered plan, whether they are all real matches)."""
+    keys = _all_keys(db, plan)
+    terms = _long_terms(plan)
+    if not terms:
+        return keys, True
+    head = _head_keys(db, plan)
+    body_only = np.setdiff1d(keys, head)
+    if len(body_only) > VERIFY_CAP:
+        return keys, False
+    return np.union1d(head, _really_match(db, body_only, terms)), True
 
 
 _HIT_SQL = (
@@ -527,7 +635,8 @@ def search(
     result.normalized = " ".join(terms)
     result.total, result.total_exact = total, exact
     if total and limit:
-        result.hits = _hits(db, _page_keys(db, plan, filters, limit, offset), plan.literal)
+        checked = matches.checked(plan) if _long_terms(plan) else None
+        result.hits = _hits(db, _page_keys(db, plan, filters, limit, offset, checked), plan.literal)
     if with_facets:
         result.facets = _facets_of_positions(db, matches.positions(plan), filters)
     return _finish(db, result, nq, filters)
@@ -546,27 +655,65 @@ class _Matches:
         self.generation = facet_arrays.generation(db)
 
     def total(self, plan: _Plan) -> tuple[int, bool]:
-        """(total, exact): exact whenever facets are wanted (the match set is fetched for them)."""
+        """(total, exact): exact whenever facets are wanted (the match set is fetched for them)
+        and the candidates of a long term could be checked."""
         key = (id(self.db), self.generation, plan.body, plan.head, self.filters.band)
         cached = _TOTALS.get(key)
         if cached is None or (self.with_keys and not cached[1]):
-            if self.with_keys:
-                data = facet_arrays.arrays(self.db)
-                cached = (len(facet_arrays.filtered(data, self.positions(plan), self.filters)), True)
+            if self.with_keys or _long_terms(plan):
+                checked = self.checked(plan)
+                cached = (len(checked), True) if checked is not None else self._estimate(plan)
             else:
                 cached = _count(self.db, plan, self.filters)
             _remember(_TOTALS, key, cached, 256)
         return cached
 
     def positions(self, plan: _Plan) -> np.ndarray:
-        """Positions (in the facet arrays) of every match of the text, before filters."""
+        """Positions (in the facet arrays) of every match of the text, before filters (candidates
+        not yet checked when a long term has more than VERIFY_CAP of them)."""
+        keys, _ = self._unfiltered(plan)
+        return facet_arrays.positions(facet_arrays.arrays(self.db), keys)
+
+    def checked(self, plan: _Plan) -> np.ndarray | None:
+        """Rank keys of every real match under the filters, ascending; None when a long term has
+        too many candidates to check even after the filters."""
+        keys, exact = self._unfiltered(plan)
+        data = facet_arrays.arrays(self.db)
+        kept = data.keys[facet_arrays.filtered(data, facet_arrays.positions(data, keys), self.filters)]
+        if exact:
+            return kept
+        key = ("checked", id(self.db), self.generation, plan.body, plan.head, self._filter_key())
+        if key not in _KEYS:
+            head = _head_keys(self.db, _plan_without_filters(plan, self.filters))
+            body_only = np.setdiff1d(kept, head)
+            checked = None
+            if len(body_only) <= VERIFY_CAP:
+                checked = np.union1d(np.intersect1d(kept, head), _really_match(self.db, body_only, _long_terms(plan)))
+            _remember(_KEYS, key, checked, 16)
+        return _KEYS[key]
+
+    def _estimate(self, plan: _Plan) -> tuple[int, bool]:
+        """Head matches plus the body-only candidates times the share of a spread sample that is real."""
+        keys, _ = self._unfiltered(plan)
+        data = facet_arrays.arrays(self.db)
+        kept = data.keys[facet_arrays.filtered(data, facet_arrays.positions(data, keys), self.filters)]
+        body_only = np.setdiff1d(kept, _head_keys(self.db, _plan_without_filters(plan, self.filters)))
+        sample = body_only[:: max(1, len(body_only) // VERIFY_SAMPLE)]
+        share = len(_really_match(self.db, sample, _long_terms(plan))) / max(1, len(sample))
+        return len(kept) - len(body_only) + round(len(body_only) * share), False
+
+    def _unfiltered(self, plan: _Plan) -> tuple[np.ndarray, bool]:
         unfiltered = _plan_without_filters(plan, self.filters)
         key = (id(self.db), self.generation, unfiltered.body, unfiltered.head)
-        keys = _KEYS.get(key)
-        if keys is None:
-            keys = _all_keys(self.db, unfiltered)
-            _remember(_KEYS, key, keys, 8)
-        return facet_arrays.positions(facet_arrays.arrays(self.db), keys)
+        found = _KEYS.get(key)
+        if found is None:
+            found = _checked_keys(self.db, unfiltered)
+            _remember(_KEYS, key, found, 8)
+        return found
+
+    def _filter_key(self) -> tuple:
+        f = self.filters
+        return (f.issuer_id, f.category_id, f.years, f.band)
 
 
 _TOTALS: OrderedDict = OrderedDict()
@@ -747,7 +894,10 @@ def matching_ids(
     matches = _Matches(db, filters, with_keys=True)
     _, plan, _ = _choose_terms(nq, matches)
     data = facet_arrays.arrays(db)
-    wanted = data.keys[facet_arrays.filtered(data, matches.positions(plan), filters)].tolist()
+    checked = matches.checked(plan)
+    if checked is None:
+        checked = data.keys[facet_arrays.filtered(data, matches.positions(plan), filters)]
+    wanted = checked.tolist()
     ids: dict[int, str] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]

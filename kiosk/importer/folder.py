@@ -14,15 +14,17 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from kiosk.catalog.documents import upsert_documents
+from kiosk.catalog.documents import set_state, upsert_documents
 from kiosk.catalog.record import AttachmentRef, DocumentRecord, make_document_id
 from kiosk.errors import BadInput, StorageError
 from kiosk.importer.jsondoc import JsonEntry, normalize_keys, read_json_documents, read_json_lines
 from kiosk.importer.pagedump import extract, html_to_text
 from kiosk.importer.textutil import decode_bytes
+from kiosk.sync.state import LAST_IMPORT
 
 log = logging.getLogger(__name__)
 
@@ -482,6 +484,9 @@ def _store_batch(batch: list[ParsedDocument], report: ImportReport, files_dir: P
     for doc in batch:
         store_attachment_files(doc.files, files_dir)
     result = upsert_documents(doc.record for doc in batch)
+    if result.added or result.changed:
+        # The freshness line must not call a catalog holding the office's own documents 演示目录.
+        set_state(LAST_IMPORT, datetime.now(UTC).isoformat(timespec="seconds"))
     report.added += result.added
     report.changed += result.changed
     report.unchanged += result.unchanged

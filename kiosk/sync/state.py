@@ -26,6 +26,7 @@ PUBLISHED = "feed_published"  # when the central office signed it
 DEMO = "feed_demo"  # "1" while the bundled demo feed is what is installed
 SOURCE = "source"  # where it came from: a URL, a directory, or "demo"
 SOURCE_KIND = "source_kind"  # http | directory | demo
+LAST_IMPORT = "last_import"  # when `kiosk import` last added documents: no longer only the demo
 CALENDAR = workdays.STATE_KEY  # the working-day calendar JSON (kiosk.workdays format)
 CALENDAR_SHA = "calendar_sha256"
 REGIONS = "regions"  # the region-code list JSON (kiosk.sync.regions format)

@@ -91,23 +91,49 @@ def catalog_status(env: Env) -> dict[str, Any]:
         "source_kind": get_state(state.SOURCE_KIND),
         "demo": get_state(state.DEMO) == "1" or get_state(state.SOURCE) == "demo",
         "calendar_years": calendar_years,
+        "imported": get_state(state.LAST_IMPORT),
     }
+
+
+# Older than this, a synced catalog is called stale on screen even when its feed has not expired.
+STALE_DAYS = 30
 
 
 def freshness_line(status: dict[str, Any]) -> str:
     """The one line residents and clerks see about how current the catalog is."""
+    count = status["documents"]
+    imported = _time(status.get("imported"))
+    if status["version"] is None or (status["demo"] and imported):
+        if imported:
+            return f"目录更新于 {_day(imported)}（本机导入），共 {count} 份文件，尚未与中心同步"
+        return f"本地目录（{count} 份文件），尚未与中心同步"
     if status["demo"]:
-        return f"演示目录（{status['documents']} 份文件），尚未与中心同步"
-    if status["version"] is None:
-        return f"本地目录（{status['documents']} 份文件），尚未与中心同步"
-    age = status["age_days"]
-    when = "今天" if age == 0 else f"{age} 天前"
-    line = f"目录第 {status['version']} 版，{when}发布，共 {status['documents']} 份文件"
+        return f"演示目录（{count} 份文件），尚未与中心同步"
+    published = _time(status["published"])
+    line = (
+        f"目录更新于 {_day(published)}（第 {status['version']} 版），共 {count} 份文件"
+        if published
+        else (f"目录第 {status['version']} 版，共 {count} 份文件")
+    )
+    warning = freshness_warning(status)
+    return f"{line}；{warning}" if warning else line
+
+
+def freshness_warning(status: dict[str, Any]) -> str:
+    """Why the catalog may not be current ("" when it is): the screen shows it with a warning sign."""
+    if status["demo"] or status["version"] is None:
+        return ""
     if status["expired"]:
-        line += "；已过有效期，内容可能不是最新"
-    elif status["last_result"] not in (None, "updated", "up_to_date"):
-        line += "；最近一次同步未成功"
-    return line
+        return "已过有效期，内容可能不是最新"
+    if status["last_result"] not in (None, "updated", "up_to_date"):
+        return "最近一次同步未成功"
+    if status["age_days"] is not None and status["age_days"] > STALE_DAYS:
+        return f"已 {status['age_days']} 天未更新，内容可能不是最新"
+    return ""
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.year}年{moment.month}月{moment.day}日"
 
 
 def withdrawal(doc_id: str) -> dict[str, Any] | None:

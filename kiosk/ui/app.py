@@ -64,9 +64,12 @@ class KioskApp(App):
 
     def build(self) -> ScreenManager:
         from kiosk.ui.screens.apply import ApplyScreen
+        from kiosk.ui.screens.browse import BrowseScreen
         from kiosk.ui.screens.home import HomeScreen
+        from kiosk.ui.screens.interpretations import InterpretationsScreen
         from kiosk.ui.screens.reader import ReaderScreen
         from kiosk.ui.screens.receipt import LookupScreen, ReceiptScreen
+        from kiosk.ui.screens.search import SearchScreen
 
         register_cjk_font()
         theme.set_elderly(self.env.config.elderly_mode)
@@ -74,6 +77,9 @@ class KioskApp(App):
             Builder.load_file(str(kv))
         manager = ScreenManager(transition=NoTransition())
         manager.add_widget(HomeScreen(name="home"))
+        manager.add_widget(SearchScreen(name="search"))
+        manager.add_widget(BrowseScreen(name="browse"))
+        manager.add_widget(InterpretationsScreen(name="interpretations"))
         manager.add_widget(ReaderScreen(name="reader"))
         manager.add_widget(ApplyScreen(name="apply"))
         manager.add_widget(LookupScreen(name="lookup"))

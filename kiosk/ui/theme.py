@@ -33,3 +33,14 @@ class Theme(EventDispatcher):
 
 
 theme = Theme()
+
+
+# search and browse screens
+# Sizes are multiples of the theme's own (row_height, button_height, font_*), so elderly mode scales them.
+TILE_ROWS = 2.2  # a home tile is this many list rows tall
+ICON_SCALE = 1.8  # an icon glyph, as a multiple of font_title
+RESULT_ROWS = 1.5  # a search result (title, 文号 line, snippet), in list rows
+CHIP_HEIGHT = 0.85  # a filter chip, in button heights: still ≥ 15 mm at 96 dpi
+COLOR_SURFACE = (1, 1, 1, 1)  # rows, tiles and chips on the page background
+COLOR_SELECTED = (0.70, 0.10, 0.10, 1)  # a chosen chip: filled 政务红 with a white tick (not colour alone)
+COLOR_MARK = "8a0f0f"  # matched words in a snippet, also bold and underlined (markup wants hex)

@@ -1,66 +1,85 @@
-"""Home screen: the zone's name and the catalog as large, tappable rows."""
+"""Home screen: the zone's name, date and time, how current the catalog is, and large tiles to every
+service (search, browse, 政策解读, apply, application status), with the newest documents below."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from kivy.app import App
-from kivy.properties import StringProperty
-from kivy.uix.behaviors import ButtonBehavior
-from kivy.uix.boxlayout import BoxLayout
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
-from kiosk.catalog.documents import count_documents, document_to_dict, list_documents
-from kiosk.sync.status import catalog_status, freshness_line
-from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for home.kv)
+from kiosk.catalog.documents import list_documents
+from kiosk.sync.status import catalog_status, freshness_line, freshness_warning
+from kiosk.ui.widgets import listing  # noqa: F401  (registers HomeTile, ResultRow for home.kv)
+
+NEWEST = 6  # newest documents shown under the tiles
+_WEEKDAYS = "一二三四五六日"
 
 
-class DocumentRow(ButtonBehavior, BoxLayout):
-    doc_id = StringProperty("")
-    title = StringProperty("")
-    meta = StringProperty("")
-    validity = StringProperty("")
-
-    def on_release(self) -> None:
-        App.get_running_app().open_document(self.doc_id)
+def clock_text(now: datetime) -> str:
+    return f"{now.year}年{now.month}月{now.day}日  星期{_WEEKDAYS[now.weekday()]}  {now:%H:%M}"
 
 
 class HomeScreen(Screen):
     zone_name = StringProperty("")
-    summary = StringProperty("")
-    _rows: list[dict] = []  # every row; the list shows those matching the search box
+    summary = StringProperty("")  # the freshness line
+    stale = BooleanProperty(False)  # the freshness line carries a warning
+    clock = StringProperty("")
+    phone = StringProperty("")
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.ids.keyboard.attach(self.ids.search, learn=True)
+        self._ticker = None
 
     def on_pre_enter(self, *args) -> None:
         self.refresh()
 
+    def on_enter(self, *args) -> None:
+        self._ticker = Clock.schedule_interval(lambda _dt: self._tick(), 10)
+
     def on_leave(self, *args) -> None:
-        self.ids.keyboard.hide()
+        if self._ticker is not None:
+            self._ticker.cancel()
 
-    def clear_personal_data(self) -> None:
-        """After the idle timeout: the last person's search words go too."""
-        self.ids.keyboard.hide()
-        self.ids.search.text = ""
-
-    def filter(self, text: str) -> None:
-        """Narrow the list to titles containing the typed words (no screen runs the full catalog search yet)."""
-        words = text.split()
-        self.ids.documents.data = [row for row in self._rows if all(w in row["title"] for w in words)]
+    def _tick(self) -> None:
+        self.clock = clock_text(App.get_running_app().env.now())
 
     def refresh(self) -> None:
         app = App.get_running_app()
-        self.zone_name = app.env.config.zone_name
-        docs = [document_to_dict(doc) for doc in list_documents(limit=200)]
-        # The freshness line: residents and clerks see how current the catalog is (and when it is stale).
-        self.summary = f"共 {count_documents()} 份公开文件，点击标题阅读　　{freshness_line(catalog_status(app.env))}"
-        self._rows = [
+        config = app.env.config
+        self.zone_name = config.zone_name
+        self.phone = f"咨询电话：{config.office_phone}" if config.office_phone else ""
+        self._tick()
+        status = catalog_status(app.env)
+        self.summary = freshness_line(status)
+        self.stale = bool(freshness_warning(status))
+        self.ids.documents.data = [
             {
-                "doc_id": d["id"],
-                "title": d["title"],
-                "meta": "  ·  ".join(part for part in (d["doc_number"], d["issuer"], d["issued"]) if part),
-                "validity": "" if d["validity"] == "有效" else d["validity"],
+                "doc_id": doc.id,
+                "title": doc.title,
+                "meta": "  ·  ".join(
+                    p for p in (doc.doc_number, doc.issuer, doc.issued and doc.issued.isoformat()) if p
+                ),
+                "validity": "" if doc.validity == "有效" else doc.validity,
+                "snippet": "",
+                "back_to": "home",
             }
-            for d in docs
+            for doc in list_documents(limit=NEWEST)
         ]
-        self.filter(self.ids.search.text)
+
+    def open_search(self) -> None:
+        app = App.get_running_app()
+        app.root.current = "search"
+        app.root.get_screen("search").start()
+
+    def open_browse(self) -> None:
+        app = App.get_running_app()
+        app.root.get_screen("browse").start()
+        app.root.current = "browse"
+
+    def open_interpretations(self) -> None:
+        app = App.get_running_app()
+        app.root.get_screen("interpretations").start()
+        app.root.current = "interpretations"
