@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import shutil
-import threading
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
