@@ -384,6 +384,23 @@ def _same_or_refuse(app: IntakeApplication, tracking: str) -> IntakeApplication:
     return app
 
 
+def keep_matches(app: IntakeApplication, precheck: Any) -> None:
+    """Keep the catalog documents an application's description matches (ids and titles only), for
+    the console's page and its list of frequent topics. Runs while the description is still at hand;
+    a failing lookup costs the topics, never the application."""
+    try:
+        description = personal_data(app)["description"]
+        found = precheck(description, json.loads(app.data).get("doc_number", ""))
+    except Exception:  # the catalog is a nice-to-have here: log it, keep the application
+        log.exception("precheck for %s failed", app.tracking)
+        return
+    data = json.loads(app.data)
+    data["matches"] = [{"id": m["id"], "title": m["title"], "doc_number": m.get("doc_number")} for m in found]
+    IntakeApplication.update(data=json.dumps(data, ensure_ascii=False, sort_keys=True)).where(
+        IntakeApplication.id == app.id
+    ).execute()
+
+
 # ---------------------------------------------------------------- status
 
 
