@@ -8,8 +8,8 @@ import io
 import pytest
 import requests
 from pypdf import PdfReader
-from selenium.webdriver.common.by import By
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from kiosk.central import intake
