@@ -89,7 +89,8 @@ def serve_cmd(
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="kiosk-intake")
     address = f"http://{host}:{server.effective_port}"
     log.info("intake serving on %s with %s", address, redact(url))
-    click.echo(f"intake serving on {address} (console: {address}/console/)", err=False)
+    click.echo(f"intake serving on {address}", err=False)
+    click.echo(f"console on {address}/console/", err=False)
     click.get_text_stream("stdout").flush()
     try:
         server.run()
