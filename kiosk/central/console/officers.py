@@ -4,6 +4,7 @@ I/O beyond the intake database; the web layer keeps the session."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import logging
@@ -49,8 +50,11 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, wanted)
 
 
-# A hash to check against when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY = hash_password(secrets.token_hex(16))
+@functools.cache
+def _dummy() -> str:
+    """A hash to check against when the name is unknown, so a wrong name costs as long as a wrong
+    password. Made on first use: at import it would slow every `kiosk` command by one scrypt."""
+    return hash_password(secrets.token_hex(16))
 
 
 def add_officer(name: str, role: str, password: str, now: datetime) -> Officer:
@@ -90,7 +94,7 @@ def log_in(name: str, password: str, now: datetime) -> Officer:
     LOCKOUT, even for the right password."""
     officer = Officer.get_or_none(Officer.name == name.strip())
     if officer is None or officer.disabled_at is not None:
-        check_password(password, _DUMMY)
+        check_password(password, _dummy())
         raise Refused("用户名或密码错误。", f"login refused for unknown or disabled officer {name!r}")
     if officer.locked_until and officer.locked_until > now.isoformat(timespec="seconds"):
         audit(officer.name, "login_locked", None, None, now)
