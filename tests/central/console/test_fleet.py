@@ -2,7 +2,7 @@
 last delivery), and the flags 离线 / 目录过期 / 缺纸 / 版本落后; usage without personal data."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kiosk.central import intake
 from kiosk.central.console import fleet
@@ -64,3 +64,26 @@ def test_the_fleet_and_usage_pages_show_them(console):
     assert "版本落后" in page and "缺纸" in page and "离线" in page
     usage = client.get("/console/usage").get_data(as_text=True)
     assert "doc-a" in usage and "张三" not in usage
+
+
+def test_application_topics_come_from_the_catalog_matches_kept_at_intake(intake_url, tmp_path):
+    from kiosk.applications.precheck import precheck_for
+    from kiosk.catalog.catalog import open_catalog
+    from kiosk.central.intake_app import create_intake_app
+    from kiosk.central.intake_db import open_intake
+    from kiosk.environment import Env
+    from tests.central.console.conftest import CHINA, tracking
+
+    demo = Env.load(tmp_path / "catalog-home")
+    open_catalog(demo)  # the demo documents, one of which the sample application asks for
+    db = open_intake(intake_url, tmp_path / "keys")
+    now = datetime(2026, 11, 23, 10, 5, tzinfo=CHINA)
+    app = create_intake_app(db, clock=lambda: now, precheck=precheck_for(demo))
+    _, token = intake.add_terminal("hall-1")
+    body = {"tracking": tracking(1), "received_at": "2026-11-23T10:00:00+08:00", "application": person()}
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "k" * 32}
+    assert app.test_client().post("/v1/applications", json=body, headers=headers).status_code == 201
+    [topic] = fleet.topics()
+    assert topic["applications"] == 1 and "政务公开" in topic["title"]
+    assert "张三" not in str(fleet.usage())
+    db.close()
