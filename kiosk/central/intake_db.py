@@ -60,10 +60,6 @@ def make_database(url: str) -> Database:
     path = path.expanduser()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            # Owner only from the first byte: SQLite gives the -wal and -shm files the same mode.
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        secure_files(path)
     except OSError as exc:
         raise StorageError(f"无法创建中心数据库目录 {path.parent}。", f"cannot create {path.parent}: {exc}") from exc
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
@@ -75,6 +71,8 @@ def open_intake(url: str, keys_dir: Path | None = None) -> Database:
     text are sealed before anything is served."""
     db = make_database(url)
     sealer = open_sealer(keys_dir or default_keys_dir(url))
+    if isinstance(db, SqliteDatabase):
+        _owner_only(Path(db.database))
     try:
         db.connect(reuse_if_open=True)
         migrate_intake(db)
@@ -89,6 +87,17 @@ def open_intake(url: str, keys_dir: Path | None = None) -> Database:
         ) from exc
     intake_database.initialize(db)
     return db
+
+
+def _owner_only(path: Path) -> None:
+    """The database file 0600 from its first byte (SQLite gives the -wal and -shm files the same
+    mode), and an older readable one tightened."""
+    try:
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise StorageError(f"无法创建中心数据库 {path}。", f"cannot create {path}: {exc}") from exc
+    secure_files(path)
 
 
 def schema_version(db: Database) -> int:
