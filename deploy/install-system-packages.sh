@@ -19,6 +19,7 @@ packages=(
   systemd                                    # systemd-analyze verify and systemd-sysusers --root on the session units
   cage xwayland                              # the kiosk session's compositor (verify needs /usr/bin/cage); SDL2 in Kivy's wheel has no Wayland driver
   xinit                                      # the Xorg variant of the session (kiosk-xorg.service)
+  chromium chromium-driver                   # a real browser for the console's tests (Selenium, headless)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -45,7 +45,7 @@ REASON_HELP_ZH = "说明用途有助于受理机关准确、及时地答复您�
 
 _STEP_FIELDS = {
     "applicant_type": ("applicant_type",),
-    "identity": ("name", "id_type", "id_number", "contact_person"),
+    "identity": ("name", "organization_kind", "id_type", "id_number", "contact_person"),
     "contact": ("phone", "email", "address"),
     "information": ("description", "doc_number"),
     "reason": ("reason",),
@@ -54,6 +54,7 @@ _STEP_FIELDS = {
     "consent": ("consent",),
     "submitted": (),
 }
+_ORGANIZATION_ONLY = ("contact_person", "organization_kind")
 _MASKS: dict[str, Callable[[str], str]] = {
     "id_number": mask_id,
     "phone": mask_phone,
@@ -111,10 +112,10 @@ class ApplicationForm:
         return self.values.get("applicant_type") == "organization"
 
     def fields(self) -> tuple[str, ...]:
-        """Fields on the current step (a contact person only for organisations)."""
+        """Fields on the current step (a contact person and the kind of organisation only for organisations)."""
         fields = _STEP_FIELDS[self.step]
         if self.step == "identity" and not self.is_organization:
-            fields = tuple(f for f in fields if f != "contact_person")
+            fields = tuple(f for f in fields if f not in _ORGANIZATION_ONLY)
         return fields
 
     def label(self, field: str) -> str:
@@ -217,13 +218,13 @@ class ApplicationForm:
         )
         rows = []
         for field in FIELDS:
-            if field == "consent" or (field == "contact_person" and not self.is_organization):
+            if field == "consent" or (field in _ORGANIZATION_ONLY and not self.is_organization):
                 continue
             value = cleaned.get(field, self.values.get(field, ""))
             if value in ("", None):
                 continue
             shown = str(value)
-            if field in ("applicant_type", "delivery_form", "delivery_way"):
+            if field in ("applicant_type", "organization_kind", "delivery_form", "delivery_way"):
                 shown = describe_choice(shown)
             elif field == "id_type":
                 shown = ID_TYPE_NAMES.get(shown, shown)

@@ -15,12 +15,15 @@ from kiosk.applications.identity import ID_TYPES, PERSON_ID_TYPES, IdProblem, ch
 from kiosk.applications.regions import RegionTable
 
 APPLICANT_TYPES = ("person", "organization")
+# The annual report (国办公开办函〔2021〕30号, section 三) counts organisations in these five columns.
+ORGANIZATION_KINDS = ("business", "research", "public_welfare", "legal_service", "other")
 DELIVERY_FORMS = ("paper", "electronic")
 DELIVERY_WAYS = ("pickup", "post", "email", "onsite")
 
 FIELDS = (
     "applicant_type",
     "name",
+    "organization_kind",
     "id_type",
     "id_number",
     "contact_person",
@@ -38,6 +41,7 @@ FIELDS = (
 LABELS = {
     "applicant_type": "申请人类型",
     "name": "姓名或名称",
+    "organization_kind": "单位类型",
     "id_type": "证件类型",
     "id_number": "证件号码",
     "contact_person": "联系人",
@@ -55,6 +59,11 @@ LABELS = {
 CHOICE_NAMES = {
     "person": "公民",
     "organization": "法人或其他组织",
+    "business": "商业企业",
+    "research": "科研机构",
+    "public_welfare": "社会公益组织",
+    "legal_service": "法律服务机构",
+    "other": "其他",
     "paper": "纸质",
     "electronic": "电子",
     "pickup": "当面领取",
@@ -364,6 +373,10 @@ def validate_application(
         lambda: _choice(required("applicant_type"), APPLICANT_TYPES, "请选择“公民”或“法人或其他组织”。"),
     )
     check("name", lambda: _organization_name(required("name")) if is_org else _person_name(required("name")))
+    check(
+        "organization_kind",
+        lambda: _choice(required("organization_kind"), ORGANIZATION_KINDS, "请选择单位类型。") if is_org else "",
+    )
     check("id_type", lambda: _id_type(required("id_type"), applicant_type))
     id_type = _clean_choice(raw.get("id_type"))
     check(

@@ -23,10 +23,10 @@ from typing import Any
 from peewee import IntegrityError, SqliteDatabase, fn
 
 from kiosk.applications import statuses
-from kiosk.applications.masking import mask_id, mask_name, mask_phone, mask_text
 from kiosk.applications.tracking import is_valid_tracking, normalize_tracking, parse_tracking
 from kiosk.applications.validation import FieldError, validate_application
 from kiosk.central.intake_models import IntakeApplication, StatusChange, Terminal, intake_database
+from kiosk.central.intake_sealing import current_sealer, personal_data, seal_fields
 from kiosk.errors import BadInput, NotFound
 from kiosk.workdays import WorkCalendar, parse_signed_calendar
 
@@ -38,6 +38,7 @@ ENVELOPE = ("tracking", "received_at", "application")
 # What terminals also send, from their own calendar; central counts deadlines itself and ignores these.
 TERMINAL_OPINIONS = ("terminal_id", "due", "extended_due", "calendar_complete")
 MAX_STATUS_QUERY = 500
+WITHDRAWN_OUTCOME = "三(六)3"  # a withdrawn application ends as 其他处理 / 其他 in the annual report
 # A terminal's clock may run a little fast (no NTP in some halls): a received_at up to this far
 # ahead of central is taken as central's own time; further ahead, the tracking number the resident
 # holds carries a day that has not come yet, which central cannot rewrite, so it is refused.
@@ -306,6 +307,9 @@ def record_application(
     if not errors:
         raw = body["application"]
         if isinstance(raw, dict):
+            if raw.get("applicant_type") == "organization" and "organization_kind" not in raw:
+                # A terminal of an earlier release did not ask; the annual report counts it as 其他.
+                raw = raw | {"organization_kind": "other"}
             cleaned, field_errors = validate_application(raw, today=now.date())
             errors += [FieldError(f"application.{e.field}", e.code, e.message_zh, e.message_en) for e in field_errors]
         else:
@@ -322,6 +326,7 @@ def record_application(
     day_of_receipt = received.astimezone(now.tzinfo).date()
     deadlines = (calendar or WorkCalendar()).deadlines(day_of_receipt)
     stamp = now.isoformat(timespec="seconds")
+    sealed = seal_fields(cleaned, tracking, current_sealer())
     try:
         with writing():
             app = IntakeApplication.create(
@@ -331,12 +336,14 @@ def record_application(
                 received_at=received.isoformat(timespec="seconds"),
                 due=deadlines.due,
                 extended_due=deadlines.extended_due,
+                correction_due=deadlines.correction_due,
                 calendar_complete=deadlines.calendar_complete,
                 applicant_type=cleaned["applicant_type"],
+                organization_kind=cleaned.get("organization_kind", ""),
                 id_type=cleaned["id_type"],
                 delivery_form=cleaned["delivery_form"],
                 delivery_way=cleaned["delivery_way"],
-                data=json.dumps(cleaned, ensure_ascii=False, sort_keys=True),
+                **sealed,
                 status=statuses.RECEIVED,
                 status_at=stamp,
                 created_at=stamp,
@@ -377,24 +384,56 @@ def _same_or_refuse(app: IntakeApplication, tracking: str) -> IntakeApplication:
     return app
 
 
+def keep_matches(app: IntakeApplication, precheck: Any) -> None:
+    """Keep the catalog documents an application's description matches (ids and titles only), for
+    the console's page and its list of frequent topics. Runs while the description is still at hand;
+    a failing lookup costs the topics, never the application."""
+    try:
+        description = personal_data(app)["description"]
+        found = precheck(description, json.loads(app.data).get("doc_number", ""))
+    except Exception:  # the catalog is a nice-to-have here: log it, keep the application
+        log.exception("precheck for %s failed", app.tracking)
+        return
+    data = json.loads(app.data)
+    data["matches"] = [{"id": m["id"], "title": m["title"], "doc_number": m.get("doc_number")} for m in found]
+    IntakeApplication.update(data=json.dumps(data, ensure_ascii=False, sort_keys=True)).where(
+        IntakeApplication.id == app.id
+    ).execute()
+
+
 # ---------------------------------------------------------------- status
 
 
-def set_status(tracking: str, status: str, note: str | None = None) -> IntakeApplication:
+def set_status(
+    tracking: str,
+    status: str,
+    note: str | None = None,
+    *,
+    officer: str | None = None,
+    outcome: str | None = None,
+    changes: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> IntakeApplication:
+    """Record a status (the terminal's status lookup fetches it back) and keep it in the history.
+    `changes`: further columns the same transaction updates (new due date, outcome, closed_at)."""
     if status not in statuses.CENTRAL_STATUSES:
         raise BadInput(
             f"状态只能是 {'、'.join(statuses.CENTRAL_STATUSES)}。", f"unknown status {status!r}", field="status"
         )
-    now = _now()
+    now = at.isoformat(timespec="seconds") if at else _now()
     with writing():
         app = IntakeApplication.get_or_none(IntakeApplication.tracking == tracking.replace("-", ""))
         if app is None:
             raise NotFound(f"没有查询号为 {tracking} 的申请。", f"no application {tracking}")
         note = (note or "").strip() or None
-        IntakeApplication.update(status=status, status_note=note, status_at=now).where(
-            IntakeApplication.id == app.id
-        ).execute()
-        StatusChange.create(application=app.id, status=status, note=note, at=now)
+        columns: dict[str, Any] = {"status": status, "status_note": note, "status_at": now}
+        if status in statuses.FINAL_STATUSES and app.closed_at is None:
+            columns["closed_at"] = now  # the year it counts under 三 in the annual report
+            columns["outcome"] = outcome or app.outcome or (WITHDRAWN_OUTCOME if status == "withdrawn" else None)
+        IntakeApplication.update(**columns, **(changes or {})).where(IntakeApplication.id == app.id).execute()
+        StatusChange.create(
+            application=app.id, status=status, note=note, at=now, officer=officer, outcome=columns.get("outcome")
+        )
     log.info("application %s set to %s", app.tracking, status)
     return IntakeApplication.get_by_id(app.id)
 
@@ -419,8 +458,10 @@ def statuses_for(terminal: Terminal, trackings: Any) -> list[dict[str, Any]]:
 
 
 def application_row(app: IntakeApplication, *, full: bool = False) -> dict[str, Any]:
+    """An application as lists show it: personal data masked; `full` adds the unsealed application
+    (None once purged)."""
     data = json.loads(app.data)
-    is_org = data["applicant_type"] == "organization"
+    shown = data["masked"]
     row = {
         "tracking": app.tracking,
         "terminal": app.terminal.name,
@@ -433,15 +474,19 @@ def application_row(app: IntakeApplication, *, full: bool = False) -> dict[str, 
         "status_note": app.status_note,
         "status_at": app.status_at,
         "applicant_type": app.applicant_type,
-        "applicant_masked": data["name"] if is_org else mask_name(data["name"]),
-        "id_masked": mask_id(data["id_number"]),
-        "contact_masked": mask_phone(data["phone"]),
-        "description": mask_text(data["description"], 200),
+        "applicant_masked": shown["applicant"],
+        "organization_kind": app.organization_kind,
+        "id_masked": shown["id_number"],
+        "contact_masked": shown["phone"],
+        "description": shown["description"],
         "delivery_form": app.delivery_form,
         "delivery_way": app.delivery_way,
+        "outcome": app.outcome,
+        "closed_at": app.closed_at,
+        "purged": app.sealed is None,
     }
     if full:
-        row["application"] = data
+        row["application"] = personal_data(app)
     return row
 
 

@@ -13,6 +13,7 @@ from peewee import Database, InterfaceError, OperationalError, SqliteDatabase
 from werkzeug.exceptions import HTTPException
 
 from kiosk.central import intake
+from kiosk.central.intake_heartbeats import record_heartbeat
 from kiosk.central.intake_models import intake_database
 from kiosk.workdays import WorkCalendar
 
@@ -29,11 +30,19 @@ def _local_now() -> datetime:
 
 
 def create_intake_app(
-    db: Database, *, calendar: WorkCalendar | None = None, clock: Callable[[], datetime] = _local_now
+    db: Database,
+    *,
+    calendar: WorkCalendar | None = None,
+    clock: Callable[[], datetime] = _local_now,
+    precheck: Callable[[str, str], list[dict[str, Any]]] | None = None,
+    console: dict[str, Any] | None = None,
 ) -> Flask:
     """The WSGI app on an opened intake database (see kiosk.central.intake_db.open_intake).
     `calendar` is the office's working-day calendar that deadlines are counted from (the one it
-    signs into the feed); `clock` is central's clock, which bounds what terminals may claim."""
+    signs into the feed); `clock` is central's clock, which bounds what terminals may claim.
+    `precheck`: the "already disclosed?" lookup in central's catalog, whose matches are kept with each
+    application (the console's topics); `console`: options of the office's console mounted at
+    /console/ (kiosk.central.console.web.register), None for the API alone."""
     calendar = calendar or WorkCalendar()
     app = Flask("kiosk.central.intake")
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
@@ -54,13 +63,16 @@ def create_intake_app(
 
     @app.errorhandler(intake.Refusal)
     def _refused(error: intake.Refusal) -> tuple[Response, int]:
-        return jsonify(error.to_dict()), error.status
+        return jsonify(_flat_for_heartbeats(error.to_dict())), error.status
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[Response, int]:
         code = error.code or 500
         zh = {413: "请求内容过大。", 404: "地址不存在。", 405: "不支持的请求方法。"}.get(code, "请求无效。")
-        return jsonify(_error("http_" + str(code), zh, error.description or error.name)), code
+        if request.path.startswith("/console"):  # people read the console: a page, not JSON
+            page = f"<!doctype html><meta charset=utf-8><title>{code}</title><p>{zh}</p><p><a href=/console/>返回</a>"
+            return Response(page, mimetype="text/html"), code
+        return jsonify(_flat_for_heartbeats(_error("http_" + str(code), zh, error.description or error.name))), code
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Response, int]:
@@ -101,6 +113,8 @@ def create_intake_app(
         stored, created = intake.record_application(
             terminal, request.headers.get("Idempotency-Key", ""), body, now=clock(), calendar=calendar
         )
+        if precheck is not None and created:
+            intake.keep_matches(stored, precheck)
         # The deadlines central counted are the ones that bind; the terminal may show them.
         reply = {
             "tracking": stored.tracking,
@@ -121,7 +135,27 @@ def create_intake_app(
         trackings = body.get("tracking") if isinstance(body, dict) else None
         return jsonify({"statuses": intake.statuses_for(terminal, trackings)})
 
+    @app.post(f"{API}/heartbeats")
+    def receive_heartbeat() -> tuple[Response, int]:
+        terminal = _terminal()
+        # Any content type: the contract promises 400 for what does not parse, never 415.
+        stored = record_heartbeat(terminal, intake.parse_body(request.get_data(cache=False)), clock())
+        return jsonify({"stored": stored}), 201 if stored else 200
+
+    if console is not None:
+        from kiosk.central.console.web import register
+
+        register(app, calendar=calendar, clock=clock, **console)
+
     return app
+
+
+def _flat_for_heartbeats(body: dict[str, Any]) -> dict[str, Any]:
+    """The heartbeat contract names {code, message_zh, message_en} at the top level; the other
+    endpoints nest them under "error". Heartbeat answers carry both, so either reading works."""
+    if request.path == f"{API}/heartbeats":
+        return body | body["error"]
+    return body
 
 
 def _iso(day: Any) -> str:

@@ -4,6 +4,7 @@ PostgreSQL (psycopg 3, pooled) for a `postgresql://` URL; migrated, bound to the
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -14,6 +15,7 @@ from playhouse.pool import PooledPostgresqlDatabase
 
 from kiosk.central.intake_migrations import all_migrations
 from kiosk.central.intake_models import intake_database
+from kiosk.central.intake_sealing import default_keys_dir, open_sealer, seal_plain_rows, secure_files
 from kiosk.errors import ConfigError, StorageError
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "synchronous": "full",  # an acknowledged application must survive a power cut at central too
     "busy_timeout": 15_000,  # many terminals at once: wait for the writer instead of failing
+    "secure_delete": 1,  # a purged or re-sealed row leaves zeros behind, not the personal data
 }
 POOL_SIZE = 32
 
@@ -62,12 +65,21 @@ def make_database(url: str) -> Database:
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
-def open_intake(url: str) -> Database:
-    """Open, migrate and bind the intake database at `url`."""
+def open_intake(url: str, keys_dir: Path | None = None) -> Database:
+    """Open, migrate and bind the intake database at `url`, with the application key from `keys_dir`
+    (default: kiosk.central.intake_sealing.default_keys_dir); rows an older version stored in plain
+    text are sealed before anything is served."""
     db = make_database(url)
+    sealer = open_sealer(keys_dir or default_keys_dir(url))
+    if isinstance(db, SqliteDatabase):
+        _owner_only(Path(db.database))
     try:
         db.connect(reuse_if_open=True)
         migrate_intake(db)
+        intake_database.initialize(db)
+        seal_plain_rows(db, sealer)
+        if isinstance(db, SqliteDatabase):
+            secure_files(Path(db.database))
     except (DatabaseError, InterfaceError, OperationalError, sqlite3.Error) as exc:
         db.close()
         raise StorageError(
@@ -75,6 +87,17 @@ def open_intake(url: str) -> Database:
         ) from exc
     intake_database.initialize(db)
     return db
+
+
+def _owner_only(path: Path) -> None:
+    """The database file 0600 from its first byte (SQLite gives the -wal and -shm files the same
+    mode), and an older readable one tightened."""
+    try:
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise StorageError(f"无法创建中心数据库 {path}。", f"cannot create {path}: {exc}") from exc
+    secure_files(path)
 
 
 def schema_version(db: Database) -> int:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     applications,
     central,
+    central_console,
     central_feed,
     central_intake,
     central_release,
+    central_report,
     config_cmd,
     docs,
     heartbeat,

@@ -25,10 +25,21 @@ db_option = click.option(
 )
 
 
-def _open(db_url: str | None):
+keys_option = click.option(
+    "--keys",
+    "keys_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="KIOSK_CENTRAL_KEYS",
+    default=None,
+    help="Folder of central's application key (0700, never inside the database; env KIOSK_CENTRAL_KEYS; "
+    "default beside a SQLite database, HOME/central-keys for PostgreSQL).",
+)
+
+
+def _open(db_url: str | None, keys_dir: Path | None = None):
     env = get_env()
     url = db_url or env.central_db_url
-    return open_intake(url), url
+    return open_intake(url, keys_dir), url
 
 
 @central_group.command("serve")
@@ -43,20 +54,43 @@ def _open(db_url: str | None):
     help="Working-day calendar JSON the deadlines are counted from (the one publish signs in; "
     "env KIOSK_CENTRAL_CALENDAR).",
 )
+@click.option(
+    "--secure-cookies/--no-secure-cookies",
+    envvar="KIOSK_CONSOLE_SECURE_COOKIES",
+    default=False,
+    help="Mark the console's session cookie Secure (set this when served behind HTTPS).",
+)
 @db_option
-def serve_cmd(host: str, port: int, threads: int, calendar: Path | None, db_url: str | None) -> None:
-    """Run the intake web service (waitress) that terminals deliver applications to."""
+@keys_option
+def serve_cmd(
+    host: str,
+    port: int,
+    threads: int,
+    calendar: Path | None,
+    secure_cookies: bool,
+    db_url: str | None,
+    keys_dir: Path | None,
+) -> None:
+    """Run the intake web service (waitress) for the terminals, with the office's console at /console/."""
     import waitress
 
+    from kiosk.applications.precheck import precheck_for
+    from kiosk.central.console.web import load_secret
     from kiosk.central.intake_app import create_intake_app
+    from kiosk.central.intake_sealing import default_keys_dir
 
     office_calendar = intake.load_office_calendar(calendar)
-    db, url = _open(db_url)
-    app = create_intake_app(db, calendar=office_calendar)
+    db, url = _open(db_url, keys_dir)
+    env = get_env()
+    console = {"secret": load_secret(keys_dir or default_keys_dir(url)), "secure_cookies": secure_cookies}
+    # The "already disclosed?" matches need a catalog: this home's, when central keeps one.
+    precheck = precheck_for(env) if env.catalog_db.exists() else None
+    app = create_intake_app(db, calendar=office_calendar, precheck=precheck, console=console)
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="kiosk-intake")
     address = f"http://{host}:{server.effective_port}"
     log.info("intake serving on %s with %s", address, redact(url))
     click.echo(f"intake serving on {address}", err=False)
+    click.echo(f"console on {address}/console/", err=False)
     click.get_text_stream("stdout").flush()
     try:
         server.run()
@@ -88,15 +122,25 @@ def terminals_add(name: str, db_url: str | None, as_json: bool) -> None:
 @db_option
 @json_option
 def terminals_list(db_url: str | None, as_json: bool) -> None:
-    """Registered terminals (never their tokens)."""
+    """Registered terminals (never their tokens), with what their last heartbeat said and the fleet
+    flags 离线 / 目录过期 / 缺纸 / 版本落后."""
+    from datetime import datetime
+
+    from kiosk.central.console.fleet import fleet
+
     _open(db_url)
-    rows = intake.list_terminals()
+    health = {row["name"]: row for row in fleet(datetime.now().astimezone())}
+    rows = [
+        row | {k: v for k, v in health.get(row["name"], {}).items() if k not in row} for row in intake.list_terminals()
+    ]
     emit(
         rows,
         as_json,
         lambda rs: (
             "\n".join(
-                f"{r['number']:04d}  {r['name']}  {r['applications']} 份" + ("  已停用" if r["revoked"] else "")
+                f"{r['number']:04d}  {r['name']}  {r['applications']} 份"
+                + ("  已停用" if r["revoked"] else "")
+                + (f"  {' '.join(r['flags'])}" if r.get("flags") else "")
                 for r in rs
             )
             or "（没有终端）"
@@ -125,10 +169,13 @@ def central_applications_group() -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=None)
 @click.option("--full", is_flag=True, help="Include the unmasked application (for the office handling it).")
 @db_option
+@keys_option
 @json_option
-def central_list(status: str | None, limit: int | None, full: bool, db_url: str | None, as_json: bool) -> None:
+def central_list(
+    status: str | None, limit: int | None, full: bool, db_url: str | None, keys_dir: Path | None, as_json: bool
+) -> None:
     """Received applications, oldest first; personal data masked unless --full."""
-    _open(db_url)
+    _open(db_url, keys_dir)
     rows = intake.list_applications(status=status, limit=limit, full=full)
     emit(
         rows,

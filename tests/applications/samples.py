@@ -40,6 +40,7 @@ def organization(**overrides) -> dict:
     data = person(
         applicant_type="organization",
         name="海城市某某商贸有限公司",
+        organization_kind="business",
         id_type="uscc",
         id_number=USCC,
         contact_person="李四",

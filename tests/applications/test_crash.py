@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.central.intake_models import IntakeApplication
+from kiosk.central.intake_sealing import personal_data
 from tests.applications.samples import person
 from tests.central.intake_server import running_intake
 from tests.conftest import REPO, run_kiosk
@@ -154,7 +155,7 @@ def test_sigkill_during_submit_or_delivery_never_loses_or_duplicates_an_acknowle
     # Everything the terminal stored reached central exactly once, under its own key.
     assert sorted(a.tracking for a in stored) == sorted(local)
     assert all(local[a.tracking] == a.idempotency_key for a in stored)
-    markers = [json.loads(a.data)["description"].split("编号")[1] for a in stored]
+    markers = [personal_data(a)["description"].split("编号")[1] for a in stored]  # sealed at central
     assert len(markers) == len(set(markers)), "an application reached central twice"
     by_marker = dict(zip(markers, (a.tracking for a in stored), strict=True))
     for marker, tracking in acknowledged.items():

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from peewee import Database
 from werkzeug.serving import make_server
@@ -51,9 +54,12 @@ def running_intake(
     latency: float = 0.0,
     clock: Callable[[], datetime] | None = None,
     calendar: WorkCalendar | None = None,
+    keys_dir: Path | None = None,
 ) -> Iterator[Intake]:
-    """`clock` is central's clock (default the real one): what terminals claim is checked against it."""
-    db = open_intake(db_url)
+    """`clock` is central's clock (default the real one): what terminals claim is checked against it.
+    `keys_dir`: central's application key (default: a fresh folder of its own)."""
+    own_keys = None if keys_dir else Path(tempfile.mkdtemp(prefix="central-keys-"))
+    db = open_intake(db_url, keys_dir or own_keys)
     options = {"calendar": calendar} | ({"clock": clock} if clock else {})
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns test output
     handled = threading.Event()
@@ -67,3 +73,5 @@ def running_intake(
         server.server_close()
         thread.join(timeout=5)
         db.close()
+        if own_keys is not None:
+            shutil.rmtree(own_keys, ignore_errors=True)

@@ -457,6 +457,7 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
         sorted(form.blocks),
         form.blocks["name"].label_text,
         [(b.value, b.state) for b in form.blocks["id_type"].ids.choices.children],
+        sorted(b.value for b in form.blocks["organization_kind"].ids.choices.children),
     ]
     touch(form.ids.cancel_button)
     yield 0.1

@@ -132,8 +132,10 @@ def test_lookup_explains_a_wrong_check_digit_and_finds_the_right_number(visit):
 
 
 def test_an_organization_names_a_contact_person_and_identifies_by_its_credit_code(visit):
-    fields, name_label, id_types = visit["results"]["organization"]
-    assert fields == ["contact_person", "id_number", "id_type", "name"]
+    fields, name_label, id_types, kinds = visit["results"]["organization"]
+    assert fields == ["contact_person", "id_number", "id_type", "name", "organization_kind"]
+    # The annual report counts organisations in five columns, so the form asks which one it is.
+    assert kinds == sorted(["business", "research", "public_welfare", "legal_service", "other"])
     assert name_label == "单位名称"
     assert id_types == [["uscc", "down"]]
 

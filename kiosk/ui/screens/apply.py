@@ -18,7 +18,13 @@ from kivy.uix.togglebutton import ToggleButton
 from kiosk.applications.form import CONSENT_TEXT_ZH, REASON_HELP_ZH, STEPS, ApplicationForm, submitter_for
 from kiosk.applications.identity import ID_TYPE_NAMES, ID_TYPES, PERSON_ID_TYPES
 from kiosk.applications.precheck import precheck_for
-from kiosk.applications.validation import APPLICANT_TYPES, DELIVERY_FORMS, DELIVERY_WAYS, describe_choice
+from kiosk.applications.validation import (
+    APPLICANT_TYPES,
+    DELIVERY_FORMS,
+    DELIVERY_WAYS,
+    ORGANIZATION_KINDS,
+    describe_choice,
+)
 from kiosk.errors import KioskError
 from kiosk.ui.theme import theme
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for apply.kv)
@@ -313,7 +319,7 @@ class ApplyScreen(Screen):
     def _block(self, field: str):
         form = self.form
         error = form.error_for(field)
-        if field in ("applicant_type", "id_type", "delivery_form", "delivery_way"):
+        if field in ("applicant_type", "organization_kind", "id_type", "delivery_form", "delivery_way"):
             block = FormChoiceField(field=field, label_text=form.label(field))
             block.set_choices(self._choices(field), str(form.values.get(field, "")))
         else:
@@ -355,6 +361,8 @@ class ApplyScreen(Screen):
     def _choices(self, field: str) -> list[tuple[str, str]]:
         if field == "applicant_type":
             return [(c, describe_choice(c)) for c in APPLICANT_TYPES]
+        if field == "organization_kind":
+            return [(c, describe_choice(c)) for c in ORGANIZATION_KINDS]
         if field == "id_type":
             types = ("uscc",) if self.form.is_organization else PERSON_ID_TYPES
             return [(c, ID_TYPE_NAMES[c]) for c in ID_TYPES if c in types]

@@ -1,0 +1,1 @@
+"""The disclosure office's web console: queue with statutory clocks, replies, annual report, fleet."""
