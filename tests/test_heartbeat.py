@@ -340,3 +340,34 @@ def test_sigkill_while_sending_neither_loses_nor_double_counts(home, central):
     assert usage.open_counters(env).totals["searches"] == 0
     assert kills["random"] >= 3 and kills["at_commit"] >= 3, kills
     print(f"\nkills {kills}, heartbeats stored {len(central.bodies())}, searches {counted}")
+
+
+def test_a_heartbeat_reaches_the_real_intake_and_shows_on_its_fleet(home, tmp_path):
+    from datetime import datetime
+
+    from kiosk.central.console.fleet import fleet
+    from tests.central.intake_server import running_intake
+
+    with running_intake(f"sqlite:///{tmp_path / 'intake.sqlite3'}") as real:
+        env = terminal_env(home, real)
+        open_catalog(env)
+        usage.count_view(env, DOC)
+        first = deliver_heartbeat(env, force=True, http=no_retries(env))
+        assert (first.delivered, first.errors) == (1, [])
+        again = deliver_heartbeat(env, force=True, http=no_retries(env))  # a new period, a new key
+        assert again.delivered == 1
+        [row] = [t for t in fleet(datetime.now().astimezone()) if t["name"] == "hall-1"]
+    assert row["heartbeat"] and row["app_version"] and row["catalog_version"] == 1 and row["outbox_backlog"] == 0
+    assert "离线" not in row["flags"]
+
+
+def test_the_real_intake_accepts_a_heartbeat_whose_outbox_and_disk_could_not_be_read(home, tmp_path):
+    from tests.central.intake_server import running_intake
+
+    with running_intake(f"sqlite:///{tmp_path / 'intake.sqlite3'}") as real:
+        env = terminal_env(home, real)
+        body = heartbeat.preview(env) | {"outbox_backlog": None, "disk_free_bytes": None}
+        answer = no_retries(env).post(
+            f"{real.url}/v1/heartbeats", json=body, headers={"Authorization": f"Bearer {env.config.terminal_token}"}
+        )
+    assert answer.status_code == 201, answer.text

@@ -130,9 +130,9 @@ def validate(body: Any) -> dict[str, Any]:
         "catalog_demo": bool(demo),
         "sync_result": c.choice(last_sync.get("result"), SYNC_RESULTS, "last_sync.result", null=True),
         "sync_at": c.time(last_sync.get("at"), "last_sync.at", null=True),
-        "outbox_backlog": c.int(body.get("outbox_backlog"), "outbox_backlog"),
+        "outbox_backlog": c.int(body.get("outbox_backlog"), "outbox_backlog", null=True),
         "printers": stored_printers,
-        "disk_free_bytes": c.int(body.get("disk_free_bytes"), "disk_free_bytes", maximum=MAX_BYTES),
+        "disk_free_bytes": c.int(body.get("disk_free_bytes"), "disk_free_bytes", null=True, maximum=MAX_BYTES),
         "counters": {
             "since": c.time(counters.get("since"), "counters.since"),
             "until": c.time(counters.get("until"), "counters.until"),

@@ -142,7 +142,7 @@ class Heartbeat(BaseModel):
     catalog_demo = BooleanField()
     sync_result = CharField(null=True)
     sync_at = CharField(null=True)
-    outbox_backlog = IntegerField()
+    outbox_backlog = IntegerField(null=True)  # null: the terminal could not read its outbox
     printers = TextField()  # JSON {"document": {"state", "message_zh"}, "receipt": …}
     disk_free_bytes = BigIntegerField(null=True)
     counters = TextField()  # JSON: the totals only; the per-document counts go to Usage

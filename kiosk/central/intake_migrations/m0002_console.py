@@ -71,7 +71,7 @@ def apply(db, migrator) -> None:
         catalog_demo = BooleanField()
         sync_result = CharField(null=True)
         sync_at = CharField(null=True)
-        outbox_backlog = IntegerField()
+        outbox_backlog = IntegerField(null=True)  # null: the terminal could not read its outbox
         printers = TextField()
         disk_free_bytes = BigIntegerField(null=True)
         counters = TextField()
