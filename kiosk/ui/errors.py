@@ -105,13 +105,16 @@ class CalmErrorHandler(ExceptionHandler):
         self._recent: list[float] = []
         self.view: CalmErrorView | None = None
         self.handled = 0
+        self.recent_descriptions: list[str] = []  # the last few, for a clerk's status page and tests
 
     def handle_exception(self, inst: BaseException):
         if isinstance(inst, KeyboardInterrupt | SystemExit):
             return ExceptionManager.RAISE
         now = self._clock()
         self._recent = [t for t in self._recent if now - t < 60] + [now]
-        log.error("unhandled error in the UI: %s", describe(inst))
+        description = describe(inst)
+        log.error("unhandled error in the UI: %s", description)
+        self.recent_descriptions = [*self.recent_descriptions[-9:], description]
         if len(self._recent) > MAX_ERRORS_PER_MINUTE:
             log.critical("%d UI errors within a minute: stopping so the session restarts", len(self._recent))
             return ExceptionManager.RAISE

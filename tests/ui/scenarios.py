@@ -637,9 +637,11 @@ def _open_first(app):
     reader = _reader(app)
     # Rows filled and the bottom bar laid out (a screen just switched to lays out on the next frames).
     yield from until(
-        lambda: reader.ids.paragraphs.data
-        and reader.size == app.root.size
-        and reader.ids.print_button.right > reader.width * 0.8,
+        lambda: (
+            reader.ids.paragraphs.data
+            and reader.size == app.root.size
+            and reader.ids.print_button.right > reader.width * 0.8
+        ),
         what="the reader laid out",
     )
     return doc
@@ -706,7 +708,9 @@ def reader_shows_related_attachments_and_qr(app, results):
     data = reader.ids.paragraphs.data
     results["sections"] = [row["text"] for row in data if row.get("role") == "section"]
     results["related"] = [row["title"] for row in data if row["viewclass"] == "RelatedRow"]
-    results["attachments"] = [[row["name"], row["kind"], row["size"]] for row in data if row["viewclass"] == "AttachmentRow"]
+    results["attachments"] = [
+        [row["name"], row["kind"], row["size_text"]] for row in data if row["viewclass"] == "AttachmentRow"
+    ]
     results["qr"] = [row["url"] for row in data if row["viewclass"] == "QrRow"]
     # 下一屏 until the end, where the attachment and the QR code are.
     tops = []
@@ -718,8 +722,8 @@ def reader_shows_related_attachments_and_qr(app, results):
         yield 0.05
     results["scrolled"] = tops
     Window.screenshot(name=str(app.env.home / "reader-end.png"))
-    rows = [w for w in reader.ids.paragraphs.children[0].children if type(w).__name__ == "AttachmentRow"]
-    touch(rows[0])
+    yield from until(lambda: _visible_rows(reader, "AttachmentRow"), what="the attachment row on screen")
+    touch(_visible_rows(reader, "AttachmentRow")[0])
     yield from until(lambda: any(isinstance(w, AttachmentViewer) for w in Window.children), what="the viewer")
     viewer = next(w for w in Window.children if isinstance(w, AttachmentViewer))
     pages = viewer.ids.pages
@@ -732,14 +736,9 @@ def reader_shows_related_attachments_and_qr(app, results):
     touch(viewer.children[0].children[1].ids.back_button)  # the viewer header's 关闭
     yield from until(lambda: viewer.parent is None, what="the viewer to close")
     # A related row opens its document; 返回 comes back.
-    related = [w for w in reader.ids.paragraphs.children[0].children if type(w).__name__ == "RelatedRow" and w.doc_id]
-    if not related:
-        reader.ids.paragraphs.scroll_y = 1
-        yield from until(
-            lambda: [w for w in reader.ids.paragraphs.children[0].children if type(w).__name__ == "RelatedRow"],
-            what="a related row on screen",
-        )
-        related = [w for w in reader.ids.paragraphs.children[0].children if type(w).__name__ == "RelatedRow"]
+    reader.ids.paragraphs.scroll_y = 1
+    yield from until(lambda: _visible_rows(reader, "RelatedRow"), what="a related row on screen")
+    related = [w for w in _visible_rows(reader, "RelatedRow") if w.doc_id]
     before = reader.doc_id
     target = related[0].doc_id
     touch(related[0])
@@ -748,6 +747,19 @@ def reader_shows_related_attachments_and_qr(app, results):
     touch(reader.ids.header.ids.back_button)
     yield from until(lambda: reader.doc_id == before, what="the way back")
     results["back_to"] = [app.root.current, reader.doc_id == before]
+
+
+def _visible_rows(reader, kind):
+    """Rows of the reader's page of this class wholly inside the visible part of the page."""
+    view = reader.ids.paragraphs
+    bottom = view.to_window(view.x, view.y)[1]
+    top = bottom + view.height
+    rows = []
+    for row in view.children[0].children if view.children else []:
+        y = row.to_window(row.x, row.y)[1]
+        if type(row).__name__ == kind and y >= bottom and y + row.height <= top:
+            rows.append(row)
+    return rows
 
 
 def _sizes(screen):

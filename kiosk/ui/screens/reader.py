@@ -107,7 +107,7 @@ class RelatedRow(ButtonBehavior, BoxLayout):
 class AttachmentRow(ButtonBehavior, BoxLayout):
     name = StringProperty("")
     kind = StringProperty("")
-    size = StringProperty("")
+    size_text = StringProperty("")  # not `size`: that is the widget's own
     sha256 = StringProperty("")
     viewable = BooleanProperty(False)
     zoom = NumericProperty(1.0)
@@ -210,33 +210,22 @@ class ReaderScreen(ReadsAloud, Screen):
         def text(role: str, value: str) -> None:
             rows.append({"viewclass": "ReaderText", "text": value, "role": role, "zoom": zoom})
 
-        if self._doc is None:
+        if self._doc is None:  # withdrawn, or reset: the notice (if any) is the whole page
+            if self.notice:
+                text("notice", "▲ " + self.notice)
             self.ids.paragraphs.data = rows
             return
         text("title", self.title_text)
         text("meta", self.meta_text)
         if self.notice:
             text("notice", "▲ " + self.notice)  # a mark as well as a colour
+        # A 解读 and its policy lead the page (following one is what residents come for); what the
+        # document cites, or is cited by, follows the text it belongs to.
+        self._related_rows(rows, ("interpreted_by", "interprets"), zoom)
         for paragraph in self.body_text.split("\n"):
             if paragraph.strip():
                 text("body", "\u3000\u3000" + paragraph.strip())
-        for kind, label in RELATION_LABELS.items():
-            entries = self._related.get(kind) or []
-            if entries:
-                text("section", label)
-            for entry in entries:
-                known = bool(entry.get("id"))
-                rows.append(
-                    {
-                        "viewclass": "RelatedRow",
-                        "doc_id": entry.get("id") or "",
-                        "title": (entry.get("title") or entry.get("doc_number") or "") + ("  ›" if known else ""),
-                        "detail": " · ".join(
-                            p for p in (entry.get("doc_number"), "" if known else "本目录未收录") if p
-                        ),
-                        "zoom": zoom,
-                    }
-                )
+        self._related_rows(rows, ("cites", "cited_by"), zoom)
         attachments = self._doc.get("attachments") or []
         if attachments:
             text("section", f"附件（{len(attachments)} 个）")
@@ -247,7 +236,7 @@ class ReaderScreen(ReadsAloud, Screen):
                     "viewclass": "AttachmentRow",
                     "name": item["name"],
                     "kind": kind,
-                    "size": size_label(item.get("size")),
+                    "size_text": size_label(item.get("size")),
                     "sha256": item["sha256"],
                     "viewable": kind == "PDF",
                     "zoom": zoom,
@@ -258,6 +247,26 @@ class ReaderScreen(ReadsAloud, Screen):
             rows.append({"viewclass": "QrRow", "texture": self._qr, "url": self.source_url, "zoom": zoom})
         self.ids.paragraphs.data = rows
         self.ids.paragraphs.scroll_y = 1
+
+    def _related_rows(self, rows: list[dict[str, Any]], kinds: tuple[str, ...], zoom: float) -> None:
+        for kind in kinds:
+            entries = self._related.get(kind) or []
+            if entries:
+                rows.append({"viewclass": "ReaderText", "text": RELATION_LABELS[kind], "role": "section", "zoom": zoom})
+            for entry in entries:
+                known = bool(entry.get("id"))
+                title = entry.get("title") or entry.get("doc_number") or ""
+                rows.append(
+                    {
+                        "viewclass": "RelatedRow",
+                        "doc_id": entry.get("id") or "",
+                        "title": title + ("  ›" if known else ""),
+                        "detail": " · ".join(
+                            p for p in (entry.get("doc_number"), "" if known else "本目录未收录") if p
+                        ),
+                        "zoom": zoom,
+                    }
+                )
 
     # --- type size and paging -------------------------------------------------------------------
 

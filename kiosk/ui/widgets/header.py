@@ -12,7 +12,9 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.theme import theme
 
-# Widgets the header's own rule puts after the screen's buttons (返回首页, the mode toggle).
+# header.kv's own widgets: 返回, the title, 返回首页, the mode toggle. Kivy adds them before any widget
+# a screen's rule puts inside the header; the screen's go before the last two.
+_OWN_PARTS = 4
 _TRAILING = 2
 
 
@@ -29,12 +31,13 @@ class KioskHeader(BoxLayout):
     __events__ = ("on_back", "on_home")
 
     def __init__(self, **kwargs) -> None:
-        self._own_children_done = False
+        self._parts_added = 0
         super().__init__(**kwargs)
-        self._own_children_done = True
 
     def add_widget(self, widget, index: int = 0, canvas=None) -> None:
-        if self._own_children_done and index == 0:
+        if self._parts_added < _OWN_PARTS:
+            self._parts_added += 1
+        elif index == 0:
             index = _TRAILING
         super().add_widget(widget, index=index, canvas=canvas)
 
