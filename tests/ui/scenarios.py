@@ -778,7 +778,7 @@ def elderly_mode_toggles_on_every_screen(app, results):
     yield from _open_first(app)
     reader = _reader(app)
     body = lambda: next(  # noqa: E731
-        w for w in reader.ids.paragraphs.children[0].children if getattr(w, "role", "") == "body"
+        w for w in reader.ids.paragraphs.children[0].children if getattr(w, "role", "") == "title"
     )
     for name, enter in (
         ("reader", lambda: None),
