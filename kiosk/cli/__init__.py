@@ -14,6 +14,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     run,
     search,
     sync,
+    ui,
 )
 from kiosk.cli.base import main
 

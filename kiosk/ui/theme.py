@@ -14,8 +14,8 @@ GRID = dp(6)
 # The type scale, standard mode (sp); elderly mode multiplies each by ELDERLY_TYPE.
 TYPE_SCALE = {"small": 18, "body": 22, "title": 30, "display": 40}
 ELDERLY_TYPE = 1.5
-# Targets grow less than type: keys and rows 1.5× as large no longer fit a 1280×1024 panel.
-ELDERLY_TARGET = 1.3
+# Targets grow less than type: keys and buttons 1.5× as large no longer fit a 1280×1024 panel.
+ELDERLY_TARGET = 1.35
 # The reader's A− / A+ steps, as multiples of the body size.
 READER_STEPS = (1.0, 1.25, 1.5)
 
