@@ -430,9 +430,9 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
 
     # 查询申请: a wrong check digit, then the right number.
     touch(home.ids.lookup_button)
-    yield 0.2
     lookup = app.root.get_screen("lookup")  # the digit pad is up without touching the field
     lookup_keyboard = lookup.ids.keyboard
+    yield from until(lambda: _keyboard_settled(app, lookup), what="the lookup's digit pad")
     tracking = receipt.data["tracking"] if receipt.data else results["receipt"]["tracking"].replace("-", "")
     typo = tracking[:-1] + str((int(tracking[-1]) + 1) % 10)
     results["lookup_pad"] = [lookup_keyboard.shown, lookup_keyboard.id_number]
@@ -590,9 +590,8 @@ def screens_fit_the_window(app, results):
     touch(receipt.ids.done_button)
     yield 0.2
     touch(home.ids.lookup_button)
-    yield 0.3
-    yield from _frames(8)
     lookup = app.root.get_screen("lookup")
+    yield from until(lambda: _keyboard_settled(app, lookup), what="the lookup's digit pad")
     _type(lookup.ids.keyboard, tracking)
     yield 0.1
     capture("lookup-keyboard", lookup, focused=lookup.ids.tracking)
@@ -600,6 +599,21 @@ def screens_fit_the_window(app, results):
     yield 0.3
     results["looked_up"] = [app.root.current, lookup.message]
     capture("receipt-lookedup", receipt, shot=False)
+
+
+def _keyboard_settled(app, screen):
+    """`screen` is current, laid out at the window's size, its keyboard up with every key on screen and
+    the same size as last frame (a pad still growing from nothing would take the touches elsewhere)."""
+    keyboard = screen.ids.keyboard
+    if app.root.current != screen.name or screen.size != app.root.size or not keyboard.shown:
+        return False
+    keys = list(keyboard.key_widgets.values())
+    if not keys or min(k.width for k in keys) < 10 or keyboard.height < 10:
+        return False
+    shape = [(round(k.x), round(k.y), round(k.width)) for k in keys]
+    settled = getattr(keyboard, "_test_last_shape", None) == shape
+    keyboard._test_last_shape = shape
+    return settled
 
 
 def _frames(count):
