@@ -5,8 +5,9 @@ from __future__ import annotations
 
 Colour = tuple[float, float, float, float]
 
-# Standard mode: warm paper, near-black text, 政务红 header. Elderly mode: pure white and black and a
-# darker red, because contrast matters more than warmth for ageing eyes.
+# Standard mode: warm paper, near-black text, 政务红 header. Elderly mode: black on a light grey page
+# and a darker red, because contrast matters more than warmth for ageing eyes; the page stays a shade
+# below white so white tiles and rows (choices, related documents) still stand out as things to tap.
 NORMAL: dict[str, Colour] = {
     "background": (0.96, 0.96, 0.94, 1),
     "surface": (1.0, 1.0, 1.0, 1),  # rows and cards on the background
@@ -26,7 +27,7 @@ NORMAL: dict[str, Colour] = {
 
 ELDERLY: dict[str, Colour] = {
     **NORMAL,
-    "background": (1.0, 1.0, 1.0, 1),
+    "background": (0.91, 0.91, 0.89, 1),
     "surface": (1.0, 1.0, 1.0, 1),
     "surface_pressed": (0.80, 0.80, 0.80, 1),
     "text": (0.0, 0.0, 0.0, 1),
