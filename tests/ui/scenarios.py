@@ -33,14 +33,14 @@ def home_lists_catalog_and_opens_reader(app, results):
     first = max(rows, key=lambda w: w.top)  # the topmost row on screen
     results["tapped"] = first.title
     touch(first)
-    yield 0.5
     reader = app.root.get_screen("reader")
+    yield from until(lambda: _reader_laid_out(app), what="the reader")
     results["after_tap"] = app.root.current
     results["reader_title"] = reader.title_text
     results["paragraphs"] = len(reader.ids.paragraphs.data)
     Window.screenshot(name=str(app.env.home / "reader.png"))
     touch(reader.ids.header.ids.back_button)
-    yield 0.3
+    yield from until(lambda: app.root.current == "home", what="home again")
     results["after_back"] = app.root.current
 
 
@@ -203,19 +203,19 @@ def reader_reads_aloud_and_stops(app, results):
     app.speaker = Speaker(wav_path=app.env.home / "speech.wav")  # CI has no sound card
     home = app.root.get_screen("home")
     app.open_document(home.ids.documents.data[0]["doc_id"])
-    yield 0.3
     reader = app.root.get_screen("reader")
+    yield from until(lambda: _reader_laid_out(app), what="the reader laid out")
     results["button_before"] = reader.ids.read_aloud.text
     touch(reader.ids.read_aloud)
-    yield 0.05
+    yield from until(lambda: reader.reading, what="reading aloud")
     results["reading"] = [reader.reading, app.speaker.speaking, reader.ids.read_aloud.text]
     touch(reader.ids.read_aloud)
-    yield 0.1
+    yield from until(lambda: not reader.reading and not app.speaker.speaking, what="the reading to stop")
     results["stopped"] = [reader.reading, app.speaker.speaking, reader.ids.read_aloud.text]
     touch(reader.ids.read_aloud)
-    yield 0.05
+    yield from until(lambda: reader.reading, what="reading aloud again")
     touch(reader.ids.header.ids.back_button)  # leaving the reader stops the reading too
-    yield 0.1
+    yield from until(lambda: app.root.current == "home" and not app.speaker.speaking, what="home, silent")
     results["after_back"] = [app.root.current, app.speaker.speaking]
 
 
@@ -228,10 +228,7 @@ def background_sync_refreshes_home_and_reader_survives_withdrawal(app, results):
     app.open_document(seed_id)
     yield 0.3
     app.sync_scheduler.sync_now()
-    for _ in range(100):
-        yield 0.2
-        if app.last_sync_outcome is not None:
-            break
+    yield from until(lambda: app.last_sync_outcome is not None, timeout=30, what="the sync")
     results["sync_ok"] = app.last_sync_outcome.ok
     reader = app.root.get_screen("reader")
     reader.show(seed_id)  # the page the resident is on, shown again after the update
@@ -648,17 +645,19 @@ def _open_first(app):
 
     doc = list_documents(limit=1)[0]
     app.open_document(doc.id)
-    reader = _reader(app)
-    # Rows filled and the bottom bar laid out (a screen just switched to lays out on the next frames).
-    yield from until(
-        lambda: (
-            reader.ids.paragraphs.data
-            and reader.size == app.root.size
-            and reader.ids.print_button.right > reader.width * 0.8
-        ),
-        what="the reader laid out",
-    )
+    yield from until(lambda: _reader_laid_out(app), what="the reader laid out")
     return doc
+
+
+def _reader_laid_out(app):
+    """Rows filled and the bottom bar laid out (a screen just switched to lays out on the next frames)."""
+    reader = _reader(app)
+    return bool(
+        app.root.current == "reader"
+        and reader.ids.paragraphs.data
+        and reader.size == app.root.size
+        and reader.ids.print_button.right > reader.width * 0.8
+    )
 
 
 def reader_prints_a_document(app, results):
