@@ -492,7 +492,7 @@ def screens_fit_the_window(app, results):
 
     size = tuple(int(v) for v in Window.size)
     prefix = f"fit-{size[0]}x{size[1]}-{'elderly' if app.theme.scale > 1 else 'normal'}"
-    results.update(window=list(size), key_px=mm(15) * app.theme.scale, problems={}, shots=[])
+    results.update(window=list(size), key_px=mm(15) * app.theme.target_scale, problems={}, shots=[])
 
     def capture(page, screen, focused=None, shot=True):
         keyboard = screen.ids.get("keyboard")
@@ -500,7 +500,7 @@ def screens_fit_the_window(app, results):
         if focused is not None:
             problems += [p for p in [geometry.fully_visible_above(focused, keyboard, size)] if p]
         if keyboard is not None and keyboard.shown:
-            problems += geometry.small_keys(keyboard, mm(15) * app.theme.scale)
+            problems += geometry.small_keys(keyboard, mm(15) * app.theme.target_scale)
             if keyboard.mode in ("pinyin", "handwriting") and not keyboard.id_number:
                 bar = [*keyboard.candidate_buttons, keyboard.ids.previous_page, keyboard.ids.next_page]
                 problems += [f"candidate bar: {p}" for p in map(lambda b: _reachable(b, size), bar) if p]
