@@ -19,6 +19,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     run,
     search,
     sync,
+    ui,
     update,
 )
 from kiosk.cli.base import main

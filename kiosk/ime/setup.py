@@ -4,10 +4,13 @@ the home, and its catalog part refreshed only when the catalog has changed since
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from kiosk.environment import Env
+from kiosk.errors import StorageError
 from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
 from kiosk.ime.history import ChoiceHistory
@@ -89,9 +92,23 @@ def ensure_lexicon(env: Env, *, force: bool = False, progress: Progress | None =
     return None
 
 
-def open_engine(env: Env) -> Engine:
-    """The engine on this terminal's lexicon, building or refreshing it first when needed."""
-    ensure_lexicon(env)
+def ensure_lexicon_in_child(env: Env, *, timeout: float = 1800) -> None:
+    """`ensure_lexicon` in a child process: building or refreshing loads jieba, rjieba and pypinyin
+    (~200 MB that a Python process never gives back), and the kiosk's UI process must not keep them."""
+    code = "import sys; from pathlib import Path; from kiosk.environment import Env; from kiosk.ime.setup import ensure_lexicon; ensure_lexicon(Env.load(Path(sys.argv[1])))"
+    proc = subprocess.run([sys.executable, "-c", code, str(env.home)], capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        tail = proc.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise StorageError("输入法词库暂时无法更新。", f"lexicon refresh process exited {proc.returncode}: {tail[0]}")
+
+
+def open_engine(env: Env, *, in_child: bool = False) -> Engine:
+    """The engine on this terminal's lexicon, building or refreshing it first when needed (in a child
+    process when `in_child`: the running kiosk)."""
+    if in_child:
+        ensure_lexicon_in_child(env)
+    else:
+        ensure_lexicon(env)
     return Engine(
         env.ime_lexicon,
         use_fuzzy=env.config.ime_fuzzy,

@@ -29,20 +29,60 @@ from kivy.app import App  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.config import Config as KivyConfig  # noqa: E402
 from kivy.lang import Builder  # noqa: E402
-from kivy.properties import ObjectProperty  # noqa: E402
+from kivy.properties import ObjectProperty, StringProperty  # noqa: E402
+from kivy.uix.modalview import ModalView  # noqa: E402
 from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
 
 from kiosk.environment import Env  # noqa: E402
 from kiosk.errors import KioskError  # noqa: E402
+from kiosk.printing.quota import PageQuota  # noqa: E402
 from kiosk.speech import Speaker  # noqa: E402
+from kiosk.ui import errors  # noqa: E402
 from kiosk.ui.fonts import register_cjk_font  # noqa: E402
-from kiosk.ui.idle import IdleReset  # noqa: E402
+from kiosk.ui.idle import IdleReset, countdown_text  # noqa: E402
 from kiosk.ui.theme import theme  # noqa: E402
+from kiosk.ui.widgets import header  # noqa: E402, F401  (KioskHeader, used by every screen)
 from kiosk.usage import count_idle_reset  # noqa: E402
 from kiosk.watchdog import Notifier, enable_stack_dumps, install_test_freeze_hook  # noqa: E402
 
 log = logging.getLogger(__name__)
 SCREENS_DIR = Path(__file__).parent / "screens"
+
+Builder.load_string(
+    """
+#:import theme kiosk.ui.theme.theme
+
+<IdleCountdown>:
+    auto_dismiss: False
+    size_hint: 0.8, None
+    height: theme.button_height * 2.5
+    background_color: theme.color_overlay
+    Label:
+        text: root.text
+        font_size: theme.font_title
+        bold: True
+        color: theme.color_text
+        halign: "center"
+        valign: "middle"
+        text_size: self.size
+        canvas.before:
+            Color:
+                rgba: theme.color_surface
+            Rectangle:
+                pos: self.pos
+                size: self.size
+"""
+)
+
+
+class IdleCountdown(ModalView):
+    """还有 N 秒返回首页: any touch on it keeps the page and is not passed to what lies beneath."""
+
+    text = StringProperty("")
+
+    def on_touch_down(self, touch) -> bool:
+        self.dismiss(animation=False)
+        return True
 
 
 class KioskApp(App):
@@ -59,7 +99,16 @@ class KioskApp(App):
         self.sync_scheduler = None
         self.outbox_worker = None
         self.last_sync_outcome = None  # for the freshness line (staff mode, not built yet, will show it too)
-        self.idle = IdleReset(env.config.idle_reset_seconds, self.reset_session)
+        self.print_quota = PageQuota(env.config.print_quota_pages)  # one per visit, renewed by the idle reset
+        self.error_handler: errors.CalmErrorHandler | None = None
+        self.countdown = IdleCountdown()
+        self.idle = IdleReset(
+            env.config.idle_reset_seconds,
+            self.reset_session,
+            on_countdown=self._count_down,
+            on_touched=lambda: Clock.schedule_once(lambda _dt: self.countdown.dismiss(animation=False)),
+        )
+        self._vocabulary_refreshing = False
         self.watchdog = Notifier()
 
     def build(self) -> ScreenManager:
@@ -87,6 +136,7 @@ class KioskApp(App):
         return manager
 
     def on_start(self) -> None:
+        self.error_handler = errors.install()
         threading.Thread(target=self._load_input_method, name="ime-loader", daemon=True).start()
         self._start_background_work()
         from kivy.core.window import Window
@@ -112,6 +162,8 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self.watchdog.stopping()
+        if self.error_handler is not None:
+            errors.uninstall(self.error_handler)
         self.speaker.stop()
         if self.sync_scheduler is not None:
             self.sync_scheduler.stop(timeout=5)
@@ -138,6 +190,11 @@ class KioskApp(App):
         self.last_sync_outcome = outcome
         if not outcome.ok:
             log.warning("background sync failed: %s", outcome.message_en)
+        elif self.ime_engine is not None and not self._vocabulary_refreshing:
+            # New documents bring new terms (names, places): the input method learns them in a child
+            # process, so jieba and pypinyin never enter this one and the screen never waits.
+            self._vocabulary_refreshing = True
+            threading.Thread(target=self._load_input_method, name="ime-refresh", daemon=True).start()
         if self.root.current == "home":
             self.root.get_screen("home").refresh()
 
@@ -147,21 +204,24 @@ class KioskApp(App):
         from kiosk.ime.setup import open_engine
 
         try:
-            engine = open_engine(self.env)
+            engine = open_engine(self.env, in_child=True)
         except KioskError as exc:
             log.error("input method unavailable: %s", exc.message_en)
+            self._vocabulary_refreshing = False
             return
+        # A new recognizer each time: it learns the characters of the catalog as it is after this sync.
         try:
             recognizer = Recognizer()
             recognizer.include(catalog_characters())
         except KioskError as exc:
             log.error("handwriting unavailable: %s", exc.message_en)
-            recognizer = None
+            recognizer = self.ime_recognizer
         Clock.schedule_once(lambda _dt: self._input_method_ready(engine, recognizer))
 
     def _input_method_ready(self, engine, recognizer) -> None:
         self.ime_engine = engine
         self.ime_recognizer = recognizer
+        self._vocabulary_refreshing = False
 
     def open_document(self, doc_id: str, back_to: str = "home") -> None:
         self.root.get_screen("reader").show(doc_id, back_to=back_to)
@@ -182,15 +242,39 @@ class KioskApp(App):
         self.root.get_screen("receipt").show(data, submitted=submitted)
         self.root.current = "receipt"
 
+    # --- the idle reset -------------------------------------------------------------------------
+
+    def session_in_use(self) -> bool:
+        """Something a resident did is on screen: worth a countdown before it goes."""
+        if self.root is None:
+            return False
+        if self.root.current != "home" or theme.elderly != self.env.config.elderly_mode:
+            return True
+        return any(getattr(screen, "in_use", lambda: False)() for screen in self.root.screens)
+
+    def _count_down(self, seconds_left: int) -> None:
+        if self.speaker.speaking or not self.session_in_use():
+            return
+        self.countdown.text = countdown_text(seconds_left)
+        if self.countdown.parent is None:
+            self.countdown.open(animation=False)
+
     def reset_session(self) -> None:
-        """Nobody touched the screen for `idle_reset_seconds`: the next person starts at home, with
-        nothing the last one typed or looked up left on any screen."""
+        """Nobody touched the screen for `idle_reset_seconds`: the next person starts at home, in the
+        configured mode, with nothing the last one typed, looked up or printed left on any screen."""
         if self.root is None or self.speaker.speaking:
             return  # someone listening to 朗读 is not touching the screen, yet is still there
+        from kivy.core.window import Window
+
+        for view in [w for w in Window.children if isinstance(w, ModalView)]:
+            view.dismiss(animation=False)  # print dialog, attachment, countdown, error message
         for screen in self.root.screens:
-            clear = getattr(screen, "clear_personal_data", None)
+            clear = getattr(screen, "reset", None) or getattr(screen, "clear_personal_data", None)
             if clear is not None:
                 clear()
+        self.print_quota = PageQuota(self.env.config.print_quota_pages)
+        if theme.elderly != self.env.config.elderly_mode:
+            theme.set_elderly(self.env.config.elderly_mode)
         if self.root.current != "home":
             log.info("idle for %s s on %s: back to the home screen", self.idle.timeout, self.root.current)
             count_idle_reset(self.env)

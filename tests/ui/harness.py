@@ -96,6 +96,9 @@ def _main() -> None:
         Clock.schedule_once(advance, wait)
 
     def finish() -> None:
+        handler = getattr(app, "error_handler", None)
+        if handler is not None and handler.recent_descriptions:
+            results["ui_errors"] = handler.recent_descriptions  # shown by the calm message, logged here
         out.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
         app.stop()
 

@@ -7,6 +7,21 @@ from pathlib import Path
 from tests.ui.harness import touch
 
 
+class WaitedTooLong(AssertionError):
+    pass
+
+
+def until(condition, timeout=10.0, step=0.05, what="condition"):
+    """Let the app run until `condition()` holds (use as `yield from until(...)`): a wait for what the
+    test needs, not a guess at how long it takes on a loaded machine."""
+    waited = 0.0
+    while not condition():
+        if waited >= timeout:
+            raise WaitedTooLong(f"waited {timeout} s for {what}")
+        yield step
+        waited += step
+
+
 def home_lists_catalog_and_opens_reader(app, results):
     from kivy.core.window import Window
 
@@ -18,14 +33,14 @@ def home_lists_catalog_and_opens_reader(app, results):
     first = max(rows, key=lambda w: w.top)  # the topmost row on screen
     results["tapped"] = first.title
     touch(first)
-    yield 0.5
     reader = app.root.get_screen("reader")
+    yield from until(lambda: _reader_laid_out(app), what="the reader")
     results["after_tap"] = app.root.current
     results["reader_title"] = reader.title_text
     results["paragraphs"] = len(reader.ids.paragraphs.data)
     Window.screenshot(name=str(app.env.home / "reader.png"))
-    touch(reader.ids.back_button)
-    yield 0.3
+    touch(reader.ids.header.ids.back_button)
+    yield from until(lambda: app.root.current == "home", what="home again")
     results["after_back"] = app.root.current
 
 
@@ -188,19 +203,19 @@ def reader_reads_aloud_and_stops(app, results):
     app.speaker = Speaker(wav_path=app.env.home / "speech.wav")  # CI has no sound card
     home = app.root.get_screen("home")
     app.open_document(home.ids.documents.data[0]["doc_id"])
-    yield 0.3
     reader = app.root.get_screen("reader")
+    yield from until(lambda: _reader_laid_out(app), what="the reader laid out")
     results["button_before"] = reader.ids.read_aloud.text
     touch(reader.ids.read_aloud)
-    yield 0.05
+    yield from until(lambda: reader.reading, what="reading aloud")
     results["reading"] = [reader.reading, app.speaker.speaking, reader.ids.read_aloud.text]
     touch(reader.ids.read_aloud)
-    yield 0.1
+    yield from until(lambda: not reader.reading and not app.speaker.speaking, what="the reading to stop")
     results["stopped"] = [reader.reading, app.speaker.speaking, reader.ids.read_aloud.text]
     touch(reader.ids.read_aloud)
-    yield 0.05
-    touch(reader.ids.back_button)  # leaving the reader stops the reading too
-    yield 0.1
+    yield from until(lambda: reader.reading, what="reading aloud again")
+    touch(reader.ids.header.ids.back_button)  # leaving the reader stops the reading too
+    yield from until(lambda: app.root.current == "home" and not app.speaker.speaking, what="home, silent")
     results["after_back"] = [app.root.current, app.speaker.speaking]
 
 
@@ -213,10 +228,7 @@ def background_sync_refreshes_home_and_reader_survives_withdrawal(app, results):
     app.open_document(seed_id)
     yield 0.3
     app.sync_scheduler.sync_now()
-    for _ in range(100):
-        yield 0.2
-        if app.last_sync_outcome is not None:
-            break
+    yield from until(lambda: app.last_sync_outcome is not None, timeout=30, what="the sync")
     results["sync_ok"] = app.last_sync_outcome.ok
     reader = app.root.get_screen("reader")
     reader.show(seed_id)  # the page the resident is on, shown again after the update
@@ -316,7 +328,7 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
     touch(matches[0])
     yield 0.3
     results["reader"] = [app.root.current, app.root.get_screen("reader").title_text]
-    touch(app.root.get_screen("reader").ids.back_button)
+    touch(app.root.get_screen("reader").ids.header.ids.back_button)
     yield 0.2
     results["back_from_reader"] = [app.root.current, form.showing_matches]
     # Back from the matches: the information step with what was typed.
@@ -415,9 +427,9 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
 
     # 查询申请: a wrong check digit, then the right number.
     touch(home.ids.lookup_button)
-    yield 0.2
     lookup = app.root.get_screen("lookup")  # the digit pad is up without touching the field
     lookup_keyboard = lookup.ids.keyboard
+    yield from until(lambda: _keyboard_settled(app, lookup), what="the lookup's digit pad")
     tracking = receipt.data["tracking"] if receipt.data else results["receipt"]["tracking"].replace("-", "")
     typo = tracking[:-1] + str((int(tracking[-1]) + 1) % 10)
     results["lookup_pad"] = [lookup_keyboard.shown, lookup_keyboard.id_number]
@@ -481,7 +493,7 @@ def screens_fit_the_window(app, results):
 
     size = tuple(int(v) for v in Window.size)
     prefix = f"fit-{size[0]}x{size[1]}-{'elderly' if app.theme.scale > 1 else 'normal'}"
-    results.update(window=list(size), key_px=mm(15) * app.theme.scale, problems={}, shots=[])
+    results.update(window=list(size), key_px=mm(15) * app.theme.target_scale, problems={}, shots=[])
 
     def capture(page, screen, focused=None, shot=True):
         keyboard = screen.ids.get("keyboard")
@@ -489,7 +501,7 @@ def screens_fit_the_window(app, results):
         if focused is not None:
             problems += [p for p in [geometry.fully_visible_above(focused, keyboard, size)] if p]
         if keyboard is not None and keyboard.shown:
-            problems += geometry.small_keys(keyboard, mm(15) * app.theme.scale)
+            problems += geometry.small_keys(keyboard, mm(15) * app.theme.target_scale)
             if keyboard.mode in ("pinyin", "handwriting") and not keyboard.id_number:
                 bar = [*keyboard.candidate_buttons, keyboard.ids.previous_page, keyboard.ids.next_page]
                 problems += [f"candidate bar: {p}" for p in map(lambda b: _reachable(b, size), bar) if p]
@@ -524,7 +536,7 @@ def screens_fit_the_window(app, results):
     app.open_document(home.ids.documents.data[1]["doc_id"])
     yield 0.3
     capture("reader", app.root.get_screen("reader"))
-    touch(app.root.get_screen("reader").ids.back_button)
+    touch(app.root.get_screen("reader").ids.header.ids.back_button)
     yield 0.2
 
     touch(home.ids.apply_button)
@@ -576,9 +588,8 @@ def screens_fit_the_window(app, results):
     touch(receipt.ids.done_button)
     yield 0.2
     touch(home.ids.lookup_button)
-    yield 0.3
-    yield from _frames(8)
     lookup = app.root.get_screen("lookup")
+    yield from until(lambda: _keyboard_settled(app, lookup), what="the lookup's digit pad")
     _type(lookup.ids.keyboard, tracking)
     yield 0.1
     capture("lookup-keyboard", lookup, focused=lookup.ids.tracking)
@@ -586,6 +597,21 @@ def screens_fit_the_window(app, results):
     yield 0.3
     results["looked_up"] = [app.root.current, lookup.message]
     capture("receipt-lookedup", receipt, shot=False)
+
+
+def _keyboard_settled(app, screen):
+    """`screen` is current, laid out at the window's size, its keyboard up with every key on screen and
+    the same size as last frame (a pad still growing from nothing would take the touches elsewhere)."""
+    keyboard = screen.ids.keyboard
+    if app.root.current != screen.name or screen.size != app.root.size or not keyboard.shown:
+        return False
+    keys = list(keyboard.key_widgets.values())
+    if not keys or min(k.width for k in keys) < 10 or keyboard.height < 10:
+        return False
+    shape = [(round(k.x), round(k.y), round(k.width)) for k in keys]
+    settled = getattr(keyboard, "_test_last_shape", None) == shape
+    keyboard._test_last_shape = shape
+    return settled
 
 
 def _frames(count):
@@ -606,3 +632,254 @@ def _reachable(widget, size) -> str:
     if not rect.inside(geometry.Rect(0, 0, *size)) or (clip is not None and not rect.inside(clip)):
         return f"{geometry.describe(widget)} at {rect.rounded()} is out of reach"
     return ""
+
+
+# --- the reader, elderly mode, the idle countdown, the calm error message ---------------------------
+
+
+def _reader(app):
+    return app.root.get_screen("reader")
+
+
+def _open_first(app):
+    from kiosk.catalog.documents import list_documents
+
+    doc = list_documents(limit=1)[0]
+    app.open_document(doc.id)
+    yield from until(lambda: _reader_laid_out(app), what="the reader laid out")
+    return doc
+
+
+def _reader_laid_out(app):
+    """Rows filled and the bottom bar laid out (a screen just switched to lays out on the next frames)."""
+    reader = _reader(app)
+    return bool(
+        app.root.current == "reader"
+        and reader.ids.paragraphs.data
+        and reader.size == app.root.size
+        and reader.ids.print_button.right > reader.width * 0.8
+    )
+
+
+def reader_prints_a_document(app, results):
+    """打印 from the reader: page count and preview, then the job in the folder printer."""
+    from kivy.core.window import Window
+
+    from kiosk.printing.quota import PageQuota
+    from kiosk.ui.screens.reader import PrintDialog
+
+    def dialog():
+        return next((w for w in Window.children if isinstance(w, PrintDialog)), None)
+
+    yield 0.2
+    doc_id = results["doc_id"] = (yield from _open_first(app)).id
+    reader = _reader(app)
+    touch(reader.ids.print_button)
+    yield from until(lambda: dialog() is not None and dialog().stage != "preparing", what="the print preview")
+    d = dialog()
+    assert d.stage == "ready", d.message
+    results["prepared"] = {
+        "pages": d.total_pages,
+        "preview": list(d.preview.size) if d.preview else None,
+        "needs_range": d.needs_range,
+        "message": d.message,
+    }
+    Window.screenshot(name=str(app.env.home / "print-dialog.png"))
+    touch(d.ids.confirm_button)
+    results["while_printing"] = [d.stage, d.ids.close_button.disabled]
+    yield from until(lambda: d.stage == "done", what="the print outcome")
+    results["printed"] = d.message
+    results["quota_used"] = app.print_quota.used
+    touch(d.ids.close_button)
+    yield from until(lambda: dialog() is None, what="the dialog to close")
+
+    # Over the visit's quota: the dialog asks for a range, and prints only those pages.
+    app.print_quota = PageQuota(1)
+    app.root.get_screen("reader").text_step = 0
+    touch(reader.ids.print_button)
+    yield from until(lambda: dialog() is not None and dialog().stage == "ready", what="the second preview")
+    d = dialog()
+    results["over_quota"] = {"needs_range": d.needs_range, "message": d.message, "range": [d.first_page, d.last_page]}
+    Window.screenshot(name=str(app.env.home / "print-range.png"))
+    touch(d.ids.confirm_button)
+    yield from until(lambda: d.stage == "done", what="the ranged print outcome")
+    results["ranged"] = d.message
+    touch(d.ids.close_button)
+    results["current"] = app.root.current
+    results["doc_id"] = doc_id
+
+
+def reader_shows_related_attachments_and_qr(app, results):
+    """A document with a 解读, a cited policy, a PDF attachment and a source URL."""
+    from kivy.core.window import Window
+
+    from kiosk.ui.screens.reader import AttachmentViewer
+
+    yield 0.2
+    reader = _reader(app)
+    app.open_document(results.get("doc_id") or "policy-1")
+    yield from until(lambda: reader.ids.paragraphs.data, what="the document's rows")
+    data = reader.ids.paragraphs.data
+    results["sections"] = [row["text"] for row in data if row.get("role") == "section"]
+    results["related"] = [row["title"] for row in data if row["viewclass"] == "RelatedRow"]
+    results["attachments"] = [
+        [row["name"], row["kind"], row["size_text"]] for row in data if row["viewclass"] == "AttachmentRow"
+    ]
+    results["qr"] = [row["url"] for row in data if row["viewclass"] == "QrRow"]
+    # 下一屏 until the end, where the attachment and the QR code are.
+    tops = []
+    for _ in range(30):
+        tops.append(round(reader.ids.paragraphs.scroll_y, 3))
+        if reader.ids.paragraphs.scroll_y <= 0:
+            break
+        touch(reader.ids.page_down)
+        yield 0.05
+    results["scrolled"] = tops
+    Window.screenshot(name=str(app.env.home / "reader-end.png"))
+    yield from until(lambda: _visible_rows(reader, "AttachmentRow"), what="the attachment row on screen")
+    touch(_visible_rows(reader, "AttachmentRow")[0])
+    yield from until(lambda: any(isinstance(w, AttachmentViewer) for w in Window.children), what="the viewer")
+    viewer = next(w for w in Window.children if isinstance(w, AttachmentViewer))
+    pages = viewer.ids.pages
+    yield from until(lambda: pages.page == 1, what="page 1 of the attachment")
+    results["viewer_first"] = [pages.page, pages.pages, list(pages.texture.size)]
+    touch(pages.ids.next_page)
+    yield from until(lambda: pages.page == 2, what="page 2 of the attachment")
+    results["viewer_second"] = pages.page
+    Window.screenshot(name=str(app.env.home / "attachment.png"))
+    touch(viewer.children[0].children[1].ids.back_button)  # the viewer header's 关闭
+    yield from until(lambda: viewer.parent is None, what="the viewer to close")
+    # A related row opens its document; 返回 comes back.
+    reader.ids.paragraphs.scroll_y = 1
+    yield from until(lambda: _visible_rows(reader, "RelatedRow"), what="a related row on screen")
+    related = [w for w in _visible_rows(reader, "RelatedRow") if w.doc_id]
+    before = reader.doc_id
+    target = related[0].doc_id
+    touch(related[0])
+    yield from until(lambda: reader.doc_id == target, what="the related document")
+    results["followed"] = reader.title_text
+    touch(reader.ids.header.ids.back_button)
+    yield from until(lambda: reader.doc_id == before, what="the way back")
+    results["back_to"] = [app.root.current, reader.doc_id == before]
+
+
+def _visible_rows(reader, kind):
+    """Rows of the reader's page of this class wholly inside the visible part of the page."""
+    view = reader.ids.paragraphs
+    bottom = view.to_window(view.x, view.y)[1]
+    top = bottom + view.height
+    rows = []
+    for row in view.children[0].children if view.children else []:
+        y = row.to_window(row.x, row.y)[1]
+        if type(row).__name__ == kind and y >= bottom and y + row.height <= top:
+            rows.append(row)
+    return rows
+
+
+def _sizes(screen):
+    header = screen.ids.header
+    return {
+        "title": header.ids.title.font_size,
+        "toggle": header.ids.elderly_button.font_size,
+        "toggle_text": header.ids.elderly_button.text,
+        "button_height": header.ids.elderly_button.height,
+    }
+
+
+def elderly_mode_toggles_on_every_screen(app, results):
+    """The header's 长者模式 on three screens: sizes measured before and after, and back."""
+    yield 0.2
+    yield from _open_first(app)
+    reader = _reader(app)
+    body = lambda: next(  # noqa: E731
+        w for w in reader.ids.paragraphs.children[0].children if getattr(w, "role", "") == "title"
+    )
+    for name, enter in (
+        ("reader", lambda: None),
+        ("apply", app.start_application),
+        ("lookup", app.open_lookup),
+    ):
+        enter()
+        yield from until(lambda n=name: app.root.current == n, what=f"the {name} screen")
+        screen = app.root.current_screen
+        yield 0.1
+        before = _sizes(screen)
+        before_body = body().font_size if name == "reader" else None
+        touch(screen.ids.header.ids.elderly_button)
+        yield from until(lambda: app.theme.elderly, what="elderly mode")
+        yield 0.1
+        after = _sizes(screen)
+        after_body = body().font_size if name == "reader" else None
+        touch(screen.ids.header.ids.elderly_button)
+        yield from until(lambda: not app.theme.elderly, what="standard mode")
+        results[name] = {"before": before, "after": after, "body": [before_body, after_body]}
+    # It lasts until the idle reset.
+    touch(app.root.current_screen.ids.header.ids.elderly_button)
+    yield from until(lambda: app.theme.elderly, what="elderly mode again")
+    app.go_home()
+    yield 0.1
+    results["kept_at_home"] = app.theme.elderly
+    app.reset_session()
+    yield 0.1
+    results["after_reset"] = app.theme.elderly
+
+
+def idle_countdown_appears_and_resets(app, results):
+    from kivy.core.window import Window
+
+    yield 0.2
+    yield from _open_first(app)
+    reader = _reader(app)
+    touch(reader.ids.bigger)
+    app.idle.countdown = 3
+    app.idle.timeout = 5
+    app.idle.touched()
+    yield from until(lambda: app.countdown.parent is not None, timeout=8, what="the countdown")
+    results["countdown"] = app.countdown.text
+    results["shown_after"] = round(5 - app.idle.seconds_left(), 1)
+    Window.screenshot(name=str(app.env.home / "countdown.png"))
+    touch(app.countdown)  # 点任意处继续
+    yield from until(lambda: app.countdown.parent is None, what="the countdown to go")
+    results["kept"] = [app.root.current, bool(reader.doc_id), reader.text_step]
+    yield from until(lambda: app.countdown.parent is not None, timeout=8, what="the countdown again")
+    yield from until(lambda: app.root.current == "home", timeout=8, what="the reset")
+    results["reset"] = [app.root.current, reader.doc_id, reader.ids.paragraphs.data, reader.text_step]
+    results["countdown_gone"] = app.countdown.parent is None
+    app.idle.timeout = 3600
+
+
+def an_error_in_a_callback_shows_a_calm_message(app, results):
+    from kivy.core.window import Window
+
+    from kiosk.ui.errors import CalmErrorView
+
+    def view():
+        return next((w for w in Window.children if isinstance(w, CalmErrorView)), None)
+
+    yield 0.2
+    yield from _open_first(app)
+    reader = _reader(app)
+
+    def broken(*_args):
+        raise RuntimeError("secret 110105194912310021 typed by a resident")
+
+    from kivy.clock import Clock
+
+    reader.ids.page_down.bind(on_release=broken)
+    # From the Clock, so the touch (and its error) runs inside the app's main loop as a real one does.
+    Clock.schedule_once(lambda _dt: touch(reader.ids.page_down))
+    yield from until(lambda: view() is not None, what="the calm message")
+    results["message"] = view().message
+    results["still"] = app.root.current
+    Window.screenshot(name=str(app.env.home / "error.png"))
+    touch(view().ids.home_button)
+    yield from until(lambda: view() is None and app.root.current == "home", what="home after the message")
+    # The app keeps working: a second error, and then the reader opens normally.
+    Clock.schedule_once(lambda _dt: broken())
+    yield from until(lambda: view() is not None, what="the second message")
+    results["second"] = view() is not None
+    if view() is not None:
+        touch(view().ids.stay_button)
+    yield from until(lambda: view() is None, what="the message to close")
+    yield from _open_first(app)
+    results["alive"] = [app.root.current, bool(reader.title_text), app.error_handler.handled]
