@@ -132,7 +132,7 @@ def _child(kind: str, home: str | None) -> None:
 
         Hello().run()
         return
-    from kiosk.catalog.catalog import open_catalog
+    from kiosk.sync.demo import open_catalog
 
     from kiosk.environment import Env
     from kiosk.ui.app import KioskApp

@@ -83,7 +83,7 @@ def _child(home: str, out: str) -> None:
 
     Config.set("graphics", "width", "1920")
     Config.set("graphics", "height", "1080")
-    from kiosk.catalog.catalog import open_catalog
+    from kiosk.sync.demo import open_catalog
     from kivy.clock import Clock
 
     from kiosk.environment import Env

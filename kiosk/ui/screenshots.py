@@ -145,7 +145,7 @@ def _main() -> None:
     Config.set("graphics", "resizable", "0")
     from kivy.clock import Clock
 
-    from kiosk.catalog.catalog import open_catalog
+    from kiosk.sync.demo import open_catalog
     from kiosk.environment import Env
     from kiosk.ui.app import KioskApp
 

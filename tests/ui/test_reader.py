@@ -30,7 +30,7 @@ def _attachment_pdf(pages: int) -> bytes:
 @pytest.fixture
 def linked_catalog(env):
     """A policy with a PDF attachment and a source URL, and its 解读, next to the demo catalog."""
-    from kiosk.catalog.catalog import open_catalog
+    from kiosk.sync.demo import open_catalog
 
     from kiosk.catalog.documents import upsert_documents
     from kiosk.catalog.record import AttachmentRef, DocumentRecord
@@ -80,7 +80,7 @@ def test_printing_from_the_reader_previews_then_writes_the_pdf_and_asks_for_a_ra
     assert len(printed) == 2
     first = PdfReader(printed[0])
     assert len(first.pages) == prepared["pages"]
-    from kiosk.catalog.catalog import open_catalog
+    from kiosk.sync.demo import open_catalog
 
     from kiosk.catalog.documents import get_document
     from kiosk.environment import Env

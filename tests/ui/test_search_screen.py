@@ -45,8 +45,8 @@ def test_a_doc_number_in_square_brackets_finds_its_document_first(home, tmp_path
 @pytest.mark.parametrize("window", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
 def test_every_search_browse_and_interpretation_screen_fits_standard_and_elderly(
     window,
-    home_with_lexicon,
-    tmp_path,  # noqa: F811
+    home_with_lexicon,  # noqa: F811  (the fixture imported above)
+    tmp_path,
 ):
     r = run_search_scenario(home_with_lexicon, "search_screens_pictures", tmp_path / "out.json", window=window)
     assert "error" not in r, r.get("error")
