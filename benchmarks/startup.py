@@ -132,9 +132,8 @@ def _child(kind: str, home: str | None) -> None:
 
         Hello().run()
         return
-    from kiosk.sync.demo import open_catalog
-
     from kiosk.environment import Env
+    from kiosk.sync.demo import open_catalog
     from kiosk.ui.app import KioskApp
 
     class Measured(KioskApp):

@@ -83,10 +83,10 @@ def _child(home: str, out: str) -> None:
 
     Config.set("graphics", "width", "1920")
     Config.set("graphics", "height", "1080")
-    from kiosk.sync.demo import open_catalog
     from kivy.clock import Clock
 
     from kiosk.environment import Env
+    from kiosk.sync.demo import open_catalog
     from kiosk.ui.app import KioskApp
 
     env = Env.load(Path(home))

@@ -145,8 +145,8 @@ def _main() -> None:
     Config.set("graphics", "resizable", "0")
     from kivy.clock import Clock
 
-    from kiosk.sync.demo import open_catalog
     from kiosk.environment import Env
+    from kiosk.sync.demo import open_catalog
     from kiosk.ui.app import KioskApp
 
     env = Env.load(home)

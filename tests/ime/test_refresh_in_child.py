@@ -41,10 +41,9 @@ def test_a_catalog_that_moved_is_learned_in_a_child_and_no_build_library_enters_
     import shutil
     from datetime import date
 
-    from kiosk.sync.demo import open_catalog
-
     from kiosk.catalog.documents import upsert_documents
     from kiosk.catalog.record import DocumentRecord
+    from kiosk.sync.demo import open_catalog
 
     shutil.copy(built_lexicon, env.ime_lexicon)
     open_catalog(env)
