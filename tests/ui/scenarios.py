@@ -70,14 +70,21 @@ def _type(keyboard, keys):
         touch(keyboard.key_widgets[key])
 
 
+def _search_screen(app):
+    """The search screen (where the query box and its docked keyboard live), shown."""
+    app.root.current = "search"
+    return app.root.get_screen("search")
+
+
 def keyboard_types_initials_into_the_search_box(app, results):
     from kivy.core.window import Window
     from kivy.metrics import mm
 
     yield 0.3
     yield from _input_method_ready(app, results)
-    home = app.root.get_screen("home")
-    keyboard, search = home.ids.keyboard, home.ids.search
+    home = _search_screen(app)
+    yield 0.2
+    keyboard, search = home.ids.keyboard, home.ids.query
     results["shown_before"] = keyboard.shown
     touch(search)
     yield 0.3
@@ -93,7 +100,8 @@ def keyboard_types_initials_into_the_search_box(app, results):
     touch(keyboard.candidate_buttons[0])
     yield 0.2
     results["search"] = search.text
-    results["titles"] = [row["title"] for row in home.ids.documents.data]
+    yield 0.8  # the search runs debounced, in a worker
+    results["titles"] = [row["title"] for row in home.ids.results.data]
     results["learned"] = [t["word"] for t in app.ime_engine.history.terms()]
     # Backspace edits the pinyin first, then (with nothing composed) the characters in the field.
     _type(keyboard, "zhengw")
@@ -129,8 +137,9 @@ def keyboard_types_initials_into_the_search_box(app, results):
 def keyboard_switches_modes(app, results):
     yield 0.3
     yield from _input_method_ready(app, results)
-    home = app.root.get_screen("home")
-    keyboard, search = home.ids.keyboard, home.ids.search
+    home = _search_screen(app)
+    yield 0.2
+    keyboard, search = home.ids.keyboard, home.ids.query
     touch(search)
     yield 0.2
     touch(keyboard.mode_buttons["latin"])
@@ -162,8 +171,9 @@ def keyboard_recognises_handwriting(app, results):
 
     yield 0.3
     yield from _input_method_ready(app, results)
-    home = app.root.get_screen("home")
-    keyboard, search = home.ids.keyboard, home.ids.search
+    home = _search_screen(app)
+    yield 0.2
+    keyboard, search = home.ids.keyboard, home.ids.query
     touch(search)
     yield 0.2
     touch(keyboard.mode_buttons["handwriting"])
@@ -453,10 +463,11 @@ def application_submitted_read_aloud_printed_and_looked_up(app, results):
     touch(form.ids.next_button)
     yield 0.1
     form.blocks["name"].ids.input.text = "李四"
-    home.ids.search.text = "住房"
+    search_box = app.root.get_screen("search").ids.query
+    search_box.text = "住房"
     app.idle.timeout = 0.5
     yield 2.0
-    results["idle"] = [app.root.current, form.form is None, len(form.ids.fields.children), home.ids.search.text]
+    results["idle"] = [app.root.current, form.form is None, len(form.ids.fields.children), search_box.text]
     app.idle.timeout = 3600
 
     # 取消 asks once, then clears.
@@ -518,18 +529,21 @@ def screens_fit_the_window(app, results):
     yield 0.3
     yield from _input_method_ready(app, results)
 
-    home = app.root.get_screen("home")
-    touch(home.ids.search)
+    search = _search_screen(app)
     yield 0.3
-    _type(home.ids.keyboard, "zwgk")
+    touch(search.ids.query)
+    yield 0.3
+    _type(search.ids.keyboard, "zwgk")
     yield 0.2
-    capture("home-keyboard", home, focused=home.ids.search)
-    touch(home.ids.keyboard.mode_buttons["handwriting"])
+    capture("search-keyboard", search, focused=search.ids.query)
+    touch(search.ids.keyboard.mode_buttons["handwriting"])
     yield 0.2
-    capture("home-handwriting", home, focused=home.ids.search)
-    touch(home.ids.keyboard.mode_buttons["pinyin"])
-    touch(home.ids.keyboard.ids.enter_key)
-    home.ids.search.text = ""
+    capture("search-handwriting", search, focused=search.ids.query)
+    touch(search.ids.keyboard.mode_buttons["pinyin"])
+    touch(search.ids.keyboard.ids.enter_key)
+    search.ids.query.text = ""
+    app.root.current = "home"
+    home = app.root.get_screen("home")
     yield 0.2
     capture("home", home)
 

@@ -10,7 +10,7 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.catalog import browse
 from kiosk.errors import KioskError
-from kiosk.ui.widgets import listing  # noqa: F401  (registers the rows and the header for the .kv)
+from kiosk.ui.widgets import header, listing  # noqa: F401  (registers KioskHeader and the rows for the .kv)
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.catalog.documents import list_documents
 from kiosk.sync.status import catalog_status, freshness_line, freshness_warning
-from kiosk.ui.widgets import listing  # noqa: F401  (registers HomeTile, ResultRow for home.kv)
+from kiosk.ui.widgets import header, listing  # noqa: F401  (registers KioskButton, HomeTile, ResultRow for home.kv)
 
 NEWEST = 6  # newest documents shown under the tiles
 _WEEKDAYS = "一二三四五六日"

@@ -16,7 +16,7 @@ from kivy.uix.screenmanager import Screen
 from kiosk.catalog.search import SearchResult
 from kiosk.catalog.search_session import CHIPS_PER_FACET, FACET_LABELS, FACETS, SearchRequest, SearchSession
 from kiosk.errors import KioskError
-from kiosk.ui.widgets import listing
+from kiosk.ui.widgets import header, listing  # noqa: F401  (registers KioskHeader and the rows for the .kv)
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for search.kv)
 
 log = logging.getLogger(__name__)

@@ -113,17 +113,4 @@ class Pager(BoxLayout):
         pass
 
 
-class ScreenHeader(BoxLayout):
-    """返回, the screen's title and 返回首页."""
-
-    title = StringProperty("")
-    back_goes_home = BooleanProperty(True)  # False: the screen's own on_back handler decides
-
-    __events__ = ("on_back",)
-
-    def on_back(self) -> None:
-        if self.back_goes_home:
-            App.get_running_app().go_home()
-
-
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
