@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from kiosk.catalog.record import DocumentRecord
+from kiosk.catalog.document_record import DocumentRecord
 
 __all__ = ["generate_documents", "write_json_folder", "mutate", "NATIONAL_DOCUMENTS"]
 

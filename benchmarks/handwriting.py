@@ -51,7 +51,7 @@ def catalog_characters(corpus_docs: int) -> list[str]:
     from benchmarks.corpus import generate_documents
     from kiosk.environment import Env
     from kiosk.ime.setup import catalog_documents
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
 
     counts: Counter[str] = Counter()
 

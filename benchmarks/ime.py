@@ -80,7 +80,7 @@ def build(config: str, path: Path, catalog_home: Path | None, corpus_docs: int =
     if config in ("demo", "catalog"):
         from kiosk.environment import Env
         from kiosk.ime.setup import catalog_documents
-        from kiosk.sync.demo import open_catalog
+        from kiosk.sync.startup import open_catalog
 
         home = catalog_home if config == "catalog" else Path(tempfile.mkdtemp(prefix="ime-demo-"))
         open_catalog(Env.load(home))

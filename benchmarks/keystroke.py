@@ -50,7 +50,7 @@ def build_home(size: int, workdir: Path) -> Path:
     from benchmarks.corpus import generate_documents
     from kiosk.catalog.documents import upsert_documents
     from kiosk.environment import Env
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
 
     home = workdir / f"keystroke-{size}"
     home.mkdir(parents=True, exist_ok=True)
@@ -132,7 +132,7 @@ def child(home: Path, out: Path) -> None:
     from kiosk.catalog.search import warm_up
     from kiosk.catalog.search_session import SearchRequest
     from kiosk.environment import Env
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import KioskApp
 
     env = Env.load(home)

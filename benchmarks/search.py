@@ -29,10 +29,10 @@ from pypinyin import Style, lazy_pinyin
 
 from benchmarks.corpus import RARE_PLACES, generate_documents, mutate
 from kiosk.catalog import search_index
+from kiosk.catalog.catalog_db import open_store
 from kiosk.catalog.documents import upsert_documents
 from kiosk.catalog.normalize import fold, normalize_query
 from kiosk.catalog.search import clear_cache, matching_ids, search
-from kiosk.catalog.store import open_store
 
 TOPIC_WORDS = ["政务公开", "老旧小区", "最低生活保障", "养老服务", "垃圾分类", "乡村振兴", "营商环境", "公共租赁住房"]
 

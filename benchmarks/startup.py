@@ -40,7 +40,7 @@ def build_home(workdir: Path, size: int) -> Path:
         "import sys, time; from pathlib import Path;"
         "from benchmarks.corpus import generate_documents;"
         "from kiosk.catalog.documents import set_state, upsert_documents;"
-        "from kiosk.catalog.store import open_store;"
+        "from kiosk.catalog.catalog_db import open_store;"
         "from kiosk.environment import Env;"
         "from kiosk.ime.setup import ensure_lexicon;"
         "env = Env.load(Path(sys.argv[1])); open_store(env.catalog_db);"
@@ -133,7 +133,7 @@ def _child(kind: str, home: str | None) -> None:
         Hello().run()
         return
     from kiosk.environment import Env
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import KioskApp
 
     class Measured(KioskApp):

@@ -37,7 +37,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from benchmarks.corpus import generate_documents, mutate, write_json_folder
-from kiosk.central.keys import generate_key_files
+from kiosk.central.signing_keys import generate_key_files
 from kiosk.sync.feed import ROOT_NAME, object_path, parse_root, parse_shard
 
 REPO = Path(__file__).resolve().parent.parent

@@ -86,7 +86,7 @@ def _child(home: str, out: str) -> None:
     from kivy.clock import Clock
 
     from kiosk.environment import Env
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import KioskApp
 
     env = Env.load(Path(home))

@@ -17,7 +17,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ASSETS_DIR = PACKAGE_DIR.parent / "assets"
 FONT_PATH = ASSETS_DIR / "fonts" / "wqy-microhei.ttc"
 DEMO_SEEDS_DIR = ASSETS_DIR / "demo" / "seeds"
-DEMO_FEED_DIR = ASSETS_DIR / "demo" / "feed"  # signed demo feed built from the seeds (kiosk.central.demo)
+DEMO_FEED_DIR = ASSETS_DIR / "demo" / "feed"  # signed demo feed built from the seeds (kiosk.central.demo_feed)
 DEMO_KEY_PATH = ASSETS_DIR / "demo" / "demo-feed.pub"  # trusted only for DEMO_FEED_DIR
 REGIONS_PATH = ASSETS_DIR / "regions" / "regions.json"  # the region-code list shipped with a release
 

@@ -102,8 +102,8 @@ def _catalog(env: Env) -> dict[str, Any]:
 
 def _outbox_backlog(env: Env) -> int | None:
     """Applications not yet delivered to central (waiting or held for a clerk)."""
+    from kiosk.applications.applications_db import open_applications
     from kiosk.applications.models import Outbox
-    from kiosk.applications.store import open_applications
 
     if not env.applications_db.exists():
         return 0  # no application ever handed in here: nothing to create just to count it

@@ -569,7 +569,7 @@ def _staged_env(base: Path) -> Env:
 
 def _first_sync(env: Env, report: Report) -> None:
     """Before the input method: its lexicon takes the catalog's own words (titles, issuers)."""
-    from kiosk.catalog.store import open_store
+    from kiosk.catalog.catalog_db import open_store
     from kiosk.sync.updater import sync_catalog
 
     try:
@@ -592,7 +592,7 @@ def _first_sync(env: Env, report: Report) -> None:
 
 
 def _build_ime(env: Env, report: Report) -> None:
-    from kiosk.catalog.store import open_store
+    from kiosk.catalog.catalog_db import open_store
     from kiosk.ime.setup import ensure_lexicon
 
     try:

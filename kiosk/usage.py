@@ -52,7 +52,7 @@ SEARCHES, VIEWS, PRINTS, PAGES, PRINTED, APPLICATIONS, IDLE_RESETS = (
 )
 TOTALS = (SEARCHES, IDLE_RESETS, APPLICATIONS, PRINTS, PAGES)
 PER_DOCUMENT = (VIEWS, PRINTED)
-# The catalog's document id shape (kiosk.catalog.record): anything else is refused, so no free text
+# The catalog's document id shape (kiosk.catalog.document_record): anything else is refused, so no free text
 # (a query, a name) can ever reach a counter through a caller's mistake.
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 KEEP_DELIVERED = 20  # delivered heartbeats kept for diagnosis (`kiosk heartbeat --json` shows the last)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kiosk.catalog.store import open_store
+from kiosk.catalog.catalog_db import open_store
 from kiosk.cli import main
 from kiosk.environment import Env
 

@@ -28,7 +28,7 @@ from kiosk.applications.records import submit_application
 from kiosk.config import load_config
 from kiosk.environment import Env
 from kiosk.http import build_session
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 from tests.applications.samples import HAICHENG_1985, person
 from tests.conftest import REPO, run_kiosk
 from tests.heartbeat_intake import running_heartbeat_intake

@@ -33,8 +33,8 @@ def _flush() -> None:
 
 
 def _query_with_a_name(db_path) -> None:
+    from kiosk.catalog.catalog_db import open_store
     from kiosk.catalog.models import Document
-    from kiosk.catalog.store import open_store
 
     db = open_store(Path(db_path))
     try:

@@ -52,7 +52,7 @@ def test_text_that_is_not_a_document_id_is_never_stored(env, caplog):
 def test_a_broken_usage_store_never_stops_the_print_it_counts(env, caplog):
     (env.home / "usage.sqlite3").write_bytes(b"this is not a database" * 100)
     from kiosk.catalog.documents import list_documents
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
 
     open_catalog(env)
     doc_id = list_documents(limit=1)[0].id
@@ -66,7 +66,7 @@ def test_a_broken_usage_store_never_stops_the_print_it_counts(env, caplog):
 
 def test_a_print_a_search_and_an_application_are_counted_where_they_happen(env, cli):
     from kiosk.catalog.documents import list_documents
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
 
     open_catalog(env)
     doc_id = list_documents(limit=1)[0].id

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from kiosk.catalog.catalog_db import open_store
 from kiosk.catalog.documents import get_state
-from kiosk.catalog.store import open_store
 from kiosk.environment import Env
 from kiosk.workdays import STATE_KEY, Deadlines, WorkCalendar, YearRules, parse_signed_calendar
 

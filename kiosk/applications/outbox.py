@@ -21,9 +21,9 @@ from peewee import PeeweeException
 
 from kiosk import heartbeat, usage
 from kiosk.applications import statuses
+from kiosk.applications.applications_db import open_applications
 from kiosk.applications.models import Application, Outbox, database
 from kiosk.applications.records import personal_data, purge_expired, sealer_for
-from kiosk.applications.store import open_applications
 from kiosk.environment import Env
 from kiosk.errors import ConfigError, KioskError, StorageError
 from kiosk.http import session

@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from kiosk.catalog.catalog_db import open_store
 from kiosk.catalog.docnumber import find_doc_numbers, normalize_doc_number
 from kiosk.catalog.search import Hit, search
-from kiosk.catalog.store import open_store
 from kiosk.environment import Env
 
 # Words a resident wraps around what they want; they say nothing about which document it is.

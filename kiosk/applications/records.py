@@ -12,12 +12,12 @@ from typing import Any
 from peewee import fn
 
 from kiosk.applications import statuses
+from kiosk.applications.applications_db import open_applications
 from kiosk.applications.deadlines import deadlines_for
 from kiosk.applications.masking import mask_address, mask_email, mask_id, mask_name, mask_phone, mask_text
 from kiosk.applications.models import Application, Outbox, database
 from kiosk.applications.regions import load_regions
 from kiosk.applications.sealing import Sealer, fsync_dir, load_key
-from kiosk.applications.store import open_applications
 from kiosk.applications.tracking import (
     format_tracking,
     is_valid_tracking,

@@ -114,8 +114,8 @@ def load_regions(env: Env) -> RegionTable:
     """The terminal's region list: the signed one from the synced catalog when there is one."""
     if not env.catalog_db.exists():
         return bundled_regions()
+    from kiosk.catalog.catalog_db import open_store
     from kiosk.catalog.documents import get_state
-    from kiosk.catalog.store import open_store
     from kiosk.sync.state import REGIONS
 
     open_store(env.catalog_db)

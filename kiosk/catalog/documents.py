@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.catalog import search_index
+from kiosk.catalog.document_record import AttachmentRef, DocumentRecord
 from kiosk.catalog.models import Attachment, CatalogState, Document, database
-from kiosk.catalog.record import AttachmentRef, DocumentRecord
 from kiosk.errors import NotFound
 
 

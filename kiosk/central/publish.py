@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.catalog.record import DocumentRecord
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.errors import BadInput, KioskError
 from kiosk.importer import parse_folder, read_attachment
 from kiosk.sync.feed import (

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from kiosk.central.export import export_feed
-from kiosk.central.keys import generate_key_files
 from kiosk.central.publish import publish_feed
+from kiosk.central.signing_keys import generate_key_files
 from kiosk.cli.base import emit, json_option, progress_bar
 from kiosk.cli.central import central_group
 from kiosk.errors import BadInput

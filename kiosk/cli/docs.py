@@ -13,7 +13,7 @@ from kiosk.catalog.search import related
 from kiosk.cli.base import emit, get_env, json_option, main
 from kiosk.errors import ExitStatus
 from kiosk.importer import ImportProgress, import_folder
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 
 
 @main.group("docs")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kiosk.cli.base import KioskGroup, emit, get_env, json_option, main, progress_bar
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 
 
 class _ImeGroup(KioskGroup):

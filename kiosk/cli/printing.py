@@ -10,7 +10,7 @@ import click
 from kiosk.cli.base import emit, get_env, json_option, main
 from kiosk.printing import service
 from kiosk.printing.printlog import read_print_log
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 
 PRINTER_HELP = (
     "Printer: folder, folder:DIR, cups:QUEUE[@HOST:PORT], escpos:DEVICE or a CUPS queue name (default: from config)."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kiosk.cli.base import get_env, main
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 
 
 @main.command("run")

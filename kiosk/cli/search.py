@@ -8,7 +8,7 @@ from kiosk.catalog.models import VALIDITIES
 from kiosk.catalog.search import SearchResult, search
 from kiosk.cli.base import emit, get_env, json_option, main
 from kiosk.errors import BadInput
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 from kiosk.usage import count_search
 
 

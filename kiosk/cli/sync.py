@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import click
 
-from kiosk.catalog.store import open_store
+from kiosk.catalog.catalog_db import open_store
 from kiosk.cli.base import emit, get_env, json_option, main, progress_bar
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 from kiosk.sync.status import catalog_status, freshness_line
 from kiosk.sync.updater import sync_catalog
 

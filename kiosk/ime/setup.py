@@ -72,7 +72,7 @@ def ensure_lexicon(env: Env, *, force: bool = False, progress: Progress | None =
     Returns the report of a full build, or None when the cached lexicon was used. `progress` hears
     the phases "words" (the general lexicon) and "catalog" (documents read for its vocabulary).
     """
-    from kiosk.catalog.store import open_store
+    from kiosk.catalog.catalog_db import open_store
 
     open_store(env.catalog_db)  # already open in the app (opening is idempotent and thread-safe)
     fingerprint = catalog_fingerprint()

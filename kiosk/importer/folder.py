@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from kiosk.catalog.document_record import AttachmentRef, DocumentRecord, make_document_id
 from kiosk.catalog.documents import set_state, upsert_documents
-from kiosk.catalog.record import AttachmentRef, DocumentRecord, make_document_id
 from kiosk.errors import BadInput, StorageError
 from kiosk.importer.jsondoc import JsonEntry, normalize_keys, read_json_documents, read_json_lines
 from kiosk.importer.pagedump import extract, html_to_text

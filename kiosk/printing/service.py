@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.applications.receipt import receipt_data
+from kiosk.catalog.catalog_db import open_store
 from kiosk.catalog.documents import document_to_dict, get_document
-from kiosk.catalog.store import open_store
 from kiosk.environment import Env
 from kiosk.errors import KioskError, Offline, StorageError
 from kiosk.printing.backends.base import COMPLETED, STOPPED, JobStatus, Printer, PrinterProblem, PrintJob

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kiosk.catalog.record import DocumentRecord
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.errors import BadInput, Refused
 from kiosk.sync.signing import canonical_json
 

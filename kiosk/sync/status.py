@@ -10,9 +10,9 @@ from typing import Any
 
 import peewee
 
+from kiosk.catalog.catalog_db import open_store
 from kiosk.catalog.documents import count_documents, get_state, set_state
 from kiosk.catalog.models import database
-from kiosk.catalog.store import open_store
 from kiosk.environment import Env
 from kiosk.errors import BadInput, ConfigError, KioskError, NotFound, Offline, Refused, StorageError
 from kiosk.sync import state

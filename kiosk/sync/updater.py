@@ -20,10 +20,10 @@ from typing import TypeVar
 
 import peewee
 
+from kiosk.catalog.catalog_db import open_store
+from kiosk.catalog.document_record import AttachmentRef, DocumentRecord
 from kiosk.catalog.documents import delete_documents, get_state, set_state, upsert_documents
 from kiosk.catalog.models import Document, database
-from kiosk.catalog.record import AttachmentRef, DocumentRecord
-from kiosk.catalog.store import open_store
 from kiosk.environment import DEMO_KEY_PATH, Env
 from kiosk.errors import ConfigError, KioskError, Offline, Refused, StorageError
 from kiosk.sync import state, trust

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import kiosk
-from kiosk.applications.store import open_applications
-from kiosk.catalog.store import open_store
+from kiosk.applications.applications_db import open_applications
+from kiosk.catalog.catalog_db import open_store
 from kiosk.environment import Env
 
 HOME_SCREEN_TIMEOUT_SECONDS = 180.0  # a first start installs the demo catalog before the home screen

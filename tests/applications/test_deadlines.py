@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 
 from kiosk.applications.deadlines import deadlines_for, load_calendar
+from kiosk.catalog.catalog_db import open_store
 from kiosk.catalog.documents import set_state
-from kiosk.catalog.store import open_store
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 from kiosk.workdays import WorkCalendar, parse_signed_calendar
 
 SIGNED_2027 = {

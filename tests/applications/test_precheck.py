@@ -3,7 +3,7 @@ import pytest
 from kiosk.applications.form import ApplicationForm
 from kiosk.applications.precheck import likely_disclosed, precheck_for, specific_terms
 from kiosk.environment import Env
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 from tests.applications.samples import person
 
 

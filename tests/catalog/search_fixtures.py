@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.corpus import generate_documents
+from kiosk.catalog.catalog_db import open_store
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.catalog.documents import upsert_documents
 from kiosk.catalog.models import database
 from kiosk.catalog.normalize import fold, normalize_query
-from kiosk.catalog.record import DocumentRecord
-from kiosk.catalog.store import open_store
 from kiosk.importer import import_into_store, parse_folder
 from tests.conftest import SEEDS
 

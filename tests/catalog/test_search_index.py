@@ -7,10 +7,10 @@ import pytest
 
 from benchmarks.corpus import generate_documents, mutate
 from kiosk.catalog import search_index
+from kiosk.catalog.catalog_db import connect, migrate_database, open_store
 from kiosk.catalog.documents import delete_documents, upsert_documents
 from kiosk.catalog.models import database
 from kiosk.catalog.search import matching_ids, search
-from kiosk.catalog.store import connect, migrate_database, open_store
 from tests.catalog.search_fixtures import record
 
 PROBES = ["政务公开", "低保", "税", "最低生活保障 申请", "zwgk", "laojiuxiaoqu", "养老", "螺丝岭", "公开"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from kiosk.central.export import export_feed
-from kiosk.central.keys import generate_key_files
+from kiosk.central.signing_keys import generate_key_files
 from kiosk.errors import BadInput
 from kiosk.sync.feed import ROOT_NAME, object_path, sha256_bytes
 from tests.sync.feedkit import NOW, FeedBuilder, feed_entries, make_doc, make_keys

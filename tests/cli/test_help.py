@@ -20,7 +20,7 @@ PAGES = [README, *sorted((REPO / "docs").glob("*.md"))]
 _GLOBAL_WITH_VALUE = {"--home", "--config"}
 _GLOBAL_FLAGS = {"-v", "--verbose"}
 # `kiosk` as a command: at the start of a snippet or line, after a space or bracket, after `bin/`
-# (`.venv/bin/kiosk`), never inside a path or module name (`kiosk/cli`, `python -m kiosk.central.demo`).
+# (`.venv/bin/kiosk`), never inside a path or module name (`kiosk/cli`, `python -m kiosk.central.demo_feed`).
 _COMMAND = re.compile(r"(?:^|(?<=[\s(])|(?<=bin/))kiosk(?=\s|$)")
 _WORD = re.compile(r"[a-z][a-z-]*")
 
@@ -107,7 +107,7 @@ def test_commands_are_found_after_global_options_and_in_code_blocks():
     assert command_words("kiosk central applications set-status TRACKING answered") == [
         ("central", "applications", "set-status")
     ]
-    assert command_words("python -m kiosk.central.demo; see kiosk/cli/base.py") == []
+    assert command_words("python -m kiosk.central.demo_feed; see kiosk/cli/base.py") == []
     assert _snippets("text `kiosk docs list`\n```sh\nkiosk sync   # note\n```\n") == [
         "kiosk sync",
         "kiosk docs list",

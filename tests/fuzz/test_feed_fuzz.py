@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kiosk.catalog.record import DocumentRecord
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.errors import Refused
 from kiosk.sync.feed import (
     Entry,

@@ -11,7 +11,7 @@ from kiosk.environment import Env
 from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
 from kiosk.ime.setup import ensure_lexicon
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 
 
 @pytest.fixture(scope="session")

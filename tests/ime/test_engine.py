@@ -2,14 +2,14 @@ import shutil
 
 import pytest
 
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.catalog.documents import upsert_documents
-from kiosk.catalog.record import DocumentRecord
 from kiosk.environment import Env
 from kiosk.ime import phrases
 from kiosk.ime.engine import Engine
 from kiosk.ime.lexicon import read_meta, refresh_domain
 from kiosk.ime.setup import catalog_fingerprint, ensure_lexicon
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 
 
 def texts(engine, typed, limit=10):

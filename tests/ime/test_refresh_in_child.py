@@ -13,7 +13,7 @@ from tests.ime.conftest import built_lexicon  # noqa: F401  (the session lexicon
 PROBE = """
 import json, sys
 from pathlib import Path
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 from kiosk.environment import Env
 from kiosk.ime.lexicon import read_meta
 from kiosk.ime.setup import catalog_fingerprint, open_engine
@@ -41,9 +41,9 @@ def test_a_catalog_that_moved_is_learned_in_a_child_and_no_build_library_enters_
     import shutil
     from datetime import date
 
+    from kiosk.catalog.document_record import DocumentRecord
     from kiosk.catalog.documents import upsert_documents
-    from kiosk.catalog.record import DocumentRecord
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
 
     shutil.copy(built_lexicon, env.ime_lexicon)
     open_catalog(env)

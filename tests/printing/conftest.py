@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.catalog.documents import document_to_dict, list_documents
 from kiosk.environment import Env
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 from tests.printing.cupsd import PrivateCups, cups_installed
 
 PRINTED_AT = datetime(2026, 11, 23, 10, 2)

@@ -10,7 +10,7 @@ from kiosk.printing.printers import open_printer, receipt_form
 from kiosk.printing.printlog import read_print_log
 from kiosk.printing.quota import PageQuota, QuotaExceeded
 from kiosk.printing.service import print_document, print_receipt, printers_overview, save_document
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 from tests.printing.conftest import page_texts
 
 HAICHENG = "d20c2ad00d9abcee"  # 海政办发〔2019〕23号 in the demo catalog, 3 pages
@@ -107,9 +107,9 @@ def test_the_printers_overview_shows_the_configured_printers_and_the_cups_queues
 
 
 def test_a_200_page_document_asks_first_then_prints_whole_with_a_clerks_confirmation(env):
+    from kiosk.catalog.document_record import DocumentRecord
     from kiosk.catalog.documents import upsert_documents
-    from kiosk.catalog.record import DocumentRecord
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
 
     open_catalog(env)
     body = "\n".join(

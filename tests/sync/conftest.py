@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog.store import open_store
+from kiosk.catalog.catalog_db import open_store
 from kiosk.environment import Env
 from kiosk.http import build_session
 from kiosk.sync import sources

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.central.keys import generate_key_files
 from kiosk.central.publish import PublishReport, publish_feed
+from kiosk.central.signing_keys import generate_key_files
 from kiosk.sync.feed import ROOT_NAME, object_path, parse_root, parse_shard
 from tests.httpd import send, serve
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.catalog.store import open_store
+from kiosk.catalog.catalog_db import open_store
 from kiosk.environment import DEMO_FEED_DIR, DEMO_KEY_PATH, Env
 from kiosk.errors import ConfigError, KioskError, NotFound, Offline, Refused, StorageError
 from kiosk.sync.feed import ROOT_NAME, object_path

@@ -1,6 +1,6 @@
 import pytest
 
-from kiosk.catalog.record import DocumentRecord
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.errors import Refused
 from kiosk.sync.feed import (
     Entry,
@@ -79,7 +79,7 @@ def test_record_to_dict_has_every_field_in_declaration_order():
     from dataclasses import asdict, fields
     from datetime import date
 
-    from kiosk.catalog.record import AttachmentRef
+    from kiosk.catalog.document_record import AttachmentRef
 
     record = DocumentRecord(
         id="d1",

@@ -38,7 +38,7 @@ def test_only_the_untouched_demo_is_called_a_demo():
 
 
 def test_kiosk_import_over_the_demo_makes_it_no_longer_a_demo(env, store):
-    from kiosk.sync.demo import install_demo_feed
+    from kiosk.sync.startup import install_demo_feed
 
     install_demo_feed(env)
     assert freshness_line(catalog_status(env)).startswith("演示目录")

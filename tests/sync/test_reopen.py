@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
+from kiosk.catalog.catalog_db import open_store
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.catalog.documents import count_documents, upsert_documents
 from kiosk.catalog.models import database
-from kiosk.catalog.record import DocumentRecord
-from kiosk.catalog.store import open_store
 from kiosk.sync.updater import sync_catalog
 
 

@@ -10,8 +10,8 @@ from kiosk.catalog.models import Document, database
 from kiosk.environment import DEMO_FEED_DIR, Env
 from kiosk.errors import NotFound
 from kiosk.sync import sources
-from kiosk.sync.demo import open_catalog
 from kiosk.sync.feed import object_path
+from kiosk.sync.startup import open_catalog
 from kiosk.sync.status import catalog_status, withdrawal
 from kiosk.sync.updater import sync_catalog
 from tests.httpd import send

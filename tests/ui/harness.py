@@ -70,7 +70,7 @@ def _main() -> None:
     from kivy.clock import Clock
 
     from kiosk.environment import Env
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import KioskApp
     from tests.ui import scenarios
 

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.catalog.documents import upsert_documents
-from kiosk.catalog.record import DocumentRecord
-from kiosk.sync.demo import open_catalog
+from kiosk.sync.startup import open_catalog
 from tests.ui.search_harness import run_search_scenario
 
 KIOSK_WINDOW = (1920, 1080)  # a landscape kiosk panel

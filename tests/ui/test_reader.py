@@ -30,9 +30,9 @@ def _attachment_pdf(pages: int) -> bytes:
 @pytest.fixture
 def linked_catalog(env):
     """A policy with a PDF attachment and a source URL, and its 解读, next to the demo catalog."""
+    from kiosk.catalog.document_record import AttachmentRef, DocumentRecord
     from kiosk.catalog.documents import upsert_documents
-    from kiosk.catalog.record import AttachmentRef, DocumentRecord
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
 
     open_catalog(env)
     data = _attachment_pdf(3)
@@ -81,7 +81,7 @@ def test_printing_from_the_reader_previews_then_writes_the_pdf_and_asks_for_a_ra
     assert len(first.pages) == prepared["pages"]
     from kiosk.catalog.documents import get_document
     from kiosk.environment import Env
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
 
     open_catalog(Env.load(home))
     title = get_document(r["doc_id"]).title

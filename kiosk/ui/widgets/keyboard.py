@@ -19,7 +19,7 @@ from kivy.uix.widget import Widget
 from kiosk.errors import KioskError
 from kiosk.ime.composer import Composer
 from kiosk.ime.handwriting_context import following_characters
-from kiosk.ime.keys import MODE_LABELS, MODES, rows_for
+from kiosk.ime.layouts import MODE_LABELS, MODES, rows_for
 from kiosk.ui.theme import theme
 from kiosk.ui.widgets.handwriting_pad import HandwritingPanel, WritingPad
 

@@ -71,7 +71,7 @@ def test_application_topics_come_from_the_catalog_matches_kept_at_intake(intake_
     from kiosk.central.intake_app import create_intake_app
     from kiosk.central.intake_db import open_intake
     from kiosk.environment import Env
-    from kiosk.sync.demo import open_catalog
+    from kiosk.sync.startup import open_catalog
     from tests.central.console.conftest import CHINA, tracking
 
     demo = Env.load(tmp_path / "catalog-home")

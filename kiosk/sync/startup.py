@@ -8,8 +8,8 @@ import logging
 
 from peewee import SqliteDatabase
 
+from kiosk.catalog.catalog_db import open_store
 from kiosk.catalog.documents import get_state
-from kiosk.catalog.store import open_store
 from kiosk.environment import DEMO_FEED_DIR, Env
 from kiosk.sync import state
 from kiosk.sync.updater import SyncReport, sync_catalog

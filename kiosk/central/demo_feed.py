@@ -1,6 +1,6 @@
 """Build the signed demo feed bundled in assets/demo/feed from the seed documents.
 
-Run `python -m kiosk.central.demo` after changing the seeds or the importer. Each build signs with
+Run `python -m kiosk.central.demo_feed` after changing the seeds or the importer. Each build signs with
 a fresh throw-away key whose public half is written next to the feed (assets/demo/demo-feed.pub)
 and whose private half is never stored: the demo key is trusted only for the bundled feed, and no
 one can sign anything else with it.
@@ -14,8 +14,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.central.keys import PUBLIC_NAME, generate_key_files
 from kiosk.central.publish import PublishReport, publish_feed
+from kiosk.central.signing_keys import PUBLIC_NAME, generate_key_files
 from kiosk.environment import DEMO_FEED_DIR, DEMO_KEY_PATH, DEMO_SEEDS_DIR
 from kiosk.sync.signing import canonical_json
 from kiosk.workdays import known_years, seed_calendar

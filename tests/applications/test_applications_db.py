@@ -2,14 +2,14 @@ import sqlite3
 
 import pytest
 
-from kiosk.applications.migrations import all_migrations
-from kiosk.applications.store import (
+from kiosk.applications.applications_db import (
     connect,
     latest_schema_version,
     migrate_database,
     open_applications,
     schema_version,
 )
+from kiosk.applications.migrations import all_migrations
 from kiosk.errors import StorageError
 
 

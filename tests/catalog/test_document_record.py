@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.catalog.record import DocumentRecord
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.errors import BadInput
 
 

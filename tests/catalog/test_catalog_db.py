@@ -3,10 +3,10 @@ from datetime import date
 
 import pytest
 
+from kiosk.catalog.catalog_db import connect, latest_schema_version, migrate_database, open_store, schema_version
+from kiosk.catalog.document_record import DocumentRecord
 from kiosk.catalog.documents import get_document, upsert_documents
 from kiosk.catalog.migrations import all_migrations
-from kiosk.catalog.record import DocumentRecord
-from kiosk.catalog.store import connect, latest_schema_version, migrate_database, open_store, schema_version
 from kiosk.errors import StorageError
 
 
@@ -55,8 +55,8 @@ def test_corrupt_file_is_a_storage_error(tmp_path):
 
 
 def test_upsert_counts_added_changed_unchanged_and_cascades_attachments(store):
+    from kiosk.catalog.document_record import AttachmentRef
     from kiosk.catalog.models import Attachment
-    from kiosk.catalog.record import AttachmentRef
 
     ref = AttachmentRef("附件1.pdf", "a" * 64, 10, "application/pdf")
     one = DocumentRecord(id="d1", title="甲", body="正文", attachments=(ref,))
