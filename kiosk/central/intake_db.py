@@ -16,6 +16,7 @@ from playhouse.pool import PooledPostgresqlDatabase
 from kiosk.central.intake_migrations import all_migrations
 from kiosk.central.intake_models import intake_database
 from kiosk.central.intake_sealing import default_keys_dir, open_sealer, seal_plain_rows, secure_files
+from kiosk.database import StoreKind, open_sqlite
 from kiosk.errors import ConfigError, StorageError
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,11 @@ def make_database(url: str) -> Database:
         url = "postgresql://" + url.split("://", 1)[1]
         # timeout: a request waits this long for a free pooled connection before failing with 503.
         return PooledPostgresqlDatabase(url, max_connections=POOL_SIZE, stale_timeout=300, timeout=20)
+    return SqliteDatabase(str(sqlite_path(url)), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+
+
+def sqlite_path(url: str) -> Path:
+    """The file of a `sqlite:///…` URL or a plain path, its folder created."""
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///") :])  # sqlite:///relative, sqlite:////absolute
     elif "://" in url:
@@ -62,24 +68,39 @@ def make_database(url: str) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageError(f"无法创建中心数据库目录 {path.parent}。", f"cannot create {path.parent}: {exc}") from exc
-    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    return path
 
 
 def open_intake(url: str, keys_dir: Path | None = None) -> Database:
     """Open, migrate and bind the intake database at `url`, with the application key from `keys_dir`
     (default: kiosk.central.intake_sealing.default_keys_dir); rows an older version stored in plain
-    text are sealed before anything is served."""
-    db = make_database(url)
+    text are sealed before anything is served. SQLite goes through the one opener (kiosk.database)."""
     sealer = open_sealer(keys_dir or default_keys_dir(url))
-    if isinstance(db, SqliteDatabase):
-        _owner_only(Path(db.database))
-    try:
-        db.connect(reuse_if_open=True)
-        migrate_intake(db)
+
+    def migrate_and_seal(db: Database) -> int:
+        version = migrate_intake(db)
         intake_database.initialize(db)
         seal_plain_rows(db, sealer)
-        if isinstance(db, SqliteDatabase):
-            secure_files(Path(db.database))
+        return version
+
+    if not url.startswith(("postgresql://", "postgres://")):
+        path = sqlite_path(url)
+        _owner_only(path)
+        kind = StoreKind(
+            name="intake",
+            title_zh="中心受理数据库",
+            proxy=intake_database,
+            pragmas=SQLITE_PRAGMAS,
+            migrate=migrate_and_seal,
+            private=True,
+        )
+        db = open_sqlite(kind, path)
+        secure_files(path)
+        return db
+    db = make_database(url)
+    try:
+        db.connect(reuse_if_open=True)
+        migrate_and_seal(db)
     except (DatabaseError, InterfaceError, OperationalError, sqlite3.Error) as exc:
         db.close()
         raise StorageError(

@@ -50,3 +50,14 @@ def test_reopening_does_not_migrate_twice(tmp_path):
     db = open_intake(url)
     assert db.execute_sql("SELECT COUNT(*) FROM intake_schema").fetchone()[0] == latest_schema_version()
     db.close()
+
+
+def test_an_intake_on_sqlite_is_opened_once_per_process_through_the_one_opener(tmp_path):
+    from kiosk.central.intake_db import open_intake
+    from kiosk.central.intake_models import intake_database
+
+    url = f"sqlite:///{tmp_path / 'intake.sqlite3'}"
+    first = open_intake(url, tmp_path / "keys")
+    assert open_intake(url, tmp_path / "keys") is first and intake_database.obj is first
+    assert (tmp_path / "intake.sqlite3").stat().st_mode & 0o777 == 0o600
+    first.close()
