@@ -128,8 +128,8 @@ def search_by_initials_then_a_year_chip_then_open(app, results):
     reader = app.root.get_screen("reader")
     yield from wait_until(lambda: app.root.current == "reader", results, "reader")
     results["reader_title"] = reader.title_text
-    yield from _header_placed(reader.ids.back_button, results)
-    touch(reader.ids.back_button)
+    yield from _header_placed(reader.ids.header.ids.back_button, results)
+    touch(reader.ids.header.ids.back_button)
     yield from wait_until(lambda: app.root.current == "search", results, "back to search")
     results["back_at"] = app.root.current
     results["kept"] = [search.ids.query.text, dict(search.session.filters)]
@@ -177,8 +177,8 @@ def browse_to_a_document_without_the_keyboard(app, results):
     yield from wait_until(lambda: app.root.current == "reader", results, "reader")
     reader = app.root.get_screen("reader")
     results["reader_title"] = reader.title_text
-    yield from _header_placed(reader.ids.back_button, results)
-    touch(reader.ids.back_button)
+    yield from _header_placed(reader.ids.header.ids.back_button, results)
+    touch(reader.ids.header.ids.back_button)
     yield from wait_until(lambda: app.root.current == "browse", results, "back to browse")
     yield from _header_placed(browse.ids.header.ids.back_button, results)
     touch(browse.ids.header.ids.back_button)  # from a group's documents up to the groups
@@ -202,8 +202,8 @@ def an_interpretation_opens_its_policy(app, results):
     reader = app.root.get_screen("reader")
     yield from wait_until(lambda: app.root.current == "reader", results, "policy in reader")
     results["policy_title"] = reader.title_text
-    yield from _header_placed(reader.ids.back_button, results)
-    touch(reader.ids.back_button)
+    yield from _header_placed(reader.ids.header.ids.back_button, results)
+    touch(reader.ids.header.ids.back_button)
     yield from wait_until(lambda: app.root.current == "interpretations", results, "back")
     yield from _rows_shown(screen.ids.list, results, "解读 rows again")
     row = next(r for r in _visible_rows(screen.ids.list) if r.policy_id)

@@ -51,8 +51,10 @@ def pad_draws_undoes_rewrites_and_inserts(app, results):
         waited += 0.2
     results["ime_ready"] = app.ime_engine is not None
     results["recognizer_ready"] = app.ime_recognizer is not None
-    home = app.root.get_screen("home")
-    keyboard, search = home.ids.keyboard, home.ids.search
+    app.root.current = "search"  # the query box and its docked keyboard
+    home = app.root.get_screen("search")
+    yield 0.3
+    keyboard, search = home.ids.keyboard, home.ids.query
     touch(search)
     yield 0.2
     touch(keyboard.mode_buttons["handwriting"])

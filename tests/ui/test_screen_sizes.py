@@ -25,7 +25,7 @@ def test_every_screen_fits_a_kiosk_window(window, elderly, home, tmp_path, built
     assert r["window"] == list(window) and r["ime_ready"]
     assert r["after_form"] == "receipt" and r["looked_up"] == ["receipt", ""]
     pages = set(r["problems"])
-    assert {"home-keyboard", "home-handwriting", "reader", "apply-identity-id_number", "receipt"} <= pages
+    assert {"search-keyboard", "search-handwriting", "reader", "apply-identity-id_number", "receipt"} <= pages
     assert {"apply-contact-address", "apply-information-doc_number", "apply-reason-reason", "lookup-keyboard"} <= pages
     assert {page: problems for page, problems in r["problems"].items() if problems} == {}
     assert len(r["shots"]) >= 14 and all((home / shot).exists() for shot in r["shots"])
