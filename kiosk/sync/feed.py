@@ -19,6 +19,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -168,43 +169,47 @@ def _bad_root(detail: str) -> Refused:
     return Refused("目录索引内容不合规范，已拒绝更新。", f"root is malformed: {detail}")
 
 
-def _int(data: dict, key: str, *, minimum: int = 0, maximum: int | None = None) -> int:
+def signed_int(
+    data: dict, key: str, *, minimum: int = 0, maximum: int | None = None, bad: Callable[[str], Exception] = _bad_root
+) -> int:
+    """An integer field of a signed index (`bad` makes the refusal: the catalog's root, a release's)."""
     value = data.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise _bad_root(f"{key} must be an integer >= {minimum}")
+        raise bad(f"{key} must be an integer >= {minimum}")
     if maximum is not None and value > maximum:
-        raise _bad_root(f"{key} must be at most {maximum}")
+        raise bad(f"{key} must be at most {maximum}")
     return value
 
 
-def _time(data: dict, key: str) -> datetime:
+def signed_time(data: dict, key: str, *, bad: Callable[[str], Exception] = _bad_root) -> datetime:
+    """A time field of a signed index: ISO 8601 with a UTC offset, nothing else."""
     value = data.get(key)
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise _bad_root(f"{key} must be an ISO time with a UTC offset")
+        raise bad(f"{key} must be an ISO time with a UTC offset")
     return parsed
 
 
 def _ref(data: Any, *, maximum: int, what: str) -> ObjectRef:
     if not isinstance(data, dict) or not is_sha256(data.get("sha256")):
         raise _bad_root(f"{what} needs a sha256 of 64 hex digits")
-    return ObjectRef(data["sha256"], _int(data, "size", maximum=maximum))
+    return ObjectRef(data["sha256"], signed_int(data, "size", maximum=maximum))
 
 
 def parse_root(signed: dict[str, Any]) -> Root:
     """Validate a verified root's content; anything unexpected is refused, nothing is guessed."""
     if signed.get("type") != ROOT_TYPE:
         raise _bad_root(f"type is {signed.get('type')!r}, not {ROOT_TYPE!r}")
-    fmt = _int(signed, "format", minimum=1)
+    fmt = signed_int(signed, "format", minimum=1)
     if fmt > FORMAT:
         raise Refused(
             "发布源使用了更新的目录格式，请先升级本机软件。",
             f"feed format {fmt} is newer than this program's {FORMAT}",
         )
-    bits = _int(signed, "shard_bits", maximum=MAX_SHARD_BITS)
+    bits = signed_int(signed, "shard_bits", maximum=MAX_SHARD_BITS)
     raw_shards = signed.get("shards")
     if not isinstance(raw_shards, dict):
         raise _bad_root("shards must be an object")
@@ -214,18 +219,18 @@ def parse_root(signed: dict[str, Any]) -> Root:
         if not isinstance(key, str) or not _KEY_RE.match(key) or len(key) != width or int(key, 16) >= 1 << bits:
             raise _bad_root(f"shard key {str(key)[:40]!r} is not a hex shard number for {bits} bits")
         ref = _ref(value, maximum=MAX_SHARD_BYTES, what=f"shard {key}")
-        shards[key] = ShardRef(ref.sha256, ref.size, _int(value, "count"))
+        shards[key] = ShardRef(ref.sha256, ref.size, signed_int(value, "count"))
     calendar = signed.get("calendar")
     regions = signed.get("regions")
     name = signed.get("name", "")
     return Root(
-        version=_int(signed, "version", minimum=1),
-        published=_time(signed, "published"),
-        expires=_time(signed, "expires"),
+        version=signed_int(signed, "version", minimum=1),
+        published=signed_time(signed, "published"),
+        expires=signed_time(signed, "expires"),
         shard_bits=bits,
         shards=shards,
-        documents=_int(signed, "documents"),
-        total_bytes=_int(signed, "total_bytes"),
+        documents=signed_int(signed, "documents"),
+        total_bytes=signed_int(signed, "total_bytes"),
         calendar=_ref(calendar, maximum=MAX_CALENDAR_BYTES, what="calendar") if calendar is not None else None,
         regions=_ref(regions, maximum=MAX_REGIONS_BYTES, what="regions") if regions is not None else None,
         name=name if isinstance(name, str) else "",

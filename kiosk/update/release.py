@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.errors import Refused
-from kiosk.sync.feed import ObjectRef, is_sha256
+from kiosk.sync.feed import ObjectRef, is_sha256, signed_int, signed_time
 
 RELEASE_DIR = "release"
 RELEASE_TYPE = "disclosure-kiosk-release"
@@ -94,23 +94,11 @@ class ReleaseIndex:
 
 
 def _int(data: dict, key: str, minimum: int = 0, maximum: int | None = None) -> int:
-    value = data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise _bad(f"{key} must be an integer >= {minimum}")
-    if maximum is not None and value > maximum:
-        raise _bad(f"{key} must be at most {maximum}")
-    return value
+    return signed_int(data, key, minimum=minimum, maximum=maximum, bad=_bad)
 
 
 def _time(data: dict, key: str) -> datetime:
-    value = data.get(key)
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise _bad(f"{key} must be an ISO time with a UTC offset")
-    return parsed
+    return signed_time(data, key, bad=_bad)
 
 
 def _wheel(data: Any) -> Wheel:
