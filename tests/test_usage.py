@@ -174,7 +174,7 @@ def test_counts_from_two_processes_land_in_one_store(env):
 def test_the_running_kiosk_counts_a_document_opened_in_the_reader(home, tmp_path):
     from tests.ui.harness import run_scenario
 
-    results = run_scenario(home, "home_lists_catalog_and_opens_reader", tmp_path / "out.json")
+    results = run_scenario(home, "home_lists_catalog_and_opens_reader", tmp_path / "out.json", window=(1920, 1080))
 
     assert results["after_tap"] == "reader"
     views = usage.open_counters(Env.load(home)).per_document["views"]

@@ -70,7 +70,9 @@ def folders(draw) -> list[tuple[bytes, bytes]]:
     names = draw(
         st.lists(
             st.one_of(
-                st.text(st.characters(blacklist_characters="/\x00"), min_size=1, max_size=12).map(os.fsencode),
+                st.text(
+                    st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=12
+                ).map(os.fsencode),
                 st.binary(min_size=1, max_size=8),
             ),
             min_size=1,
