@@ -34,6 +34,9 @@ HOME = Path("var/lib/kiosk")
 ETC = Path("etc/kiosk")
 USER = "kiosk"
 SESSIONS = {"cage": "kiosk.service", "xorg": "kiosk-xorg.service"}
+# The nightly unattended `kiosk update`, whichever session runs the kiosk.
+UPDATE_UNITS = ("kiosk-update.service", "kiosk-update.timer")
+UPDATE_TIMER = "kiosk-update.timer"
 # What each session needs on the real system, and the Debian packages that bring it.
 SESSION_PROGRAMS = {
     "cage": (("/usr/bin/cage", "cage"), ("/usr/bin/Xwayland", "xwayland")),
@@ -226,7 +229,7 @@ def provision(
     later = [
         ["chown", "-R", f"{USER}:{USER}", "/" + str(HOME)],
         ["systemctl", "daemon-reload"],
-        ["systemctl", "enable", plan.unit],
+        ["systemctl", "enable", plan.unit, UPDATE_TIMER],
     ]
     if staging:
         commands.extend(later)
@@ -330,7 +333,7 @@ def _plan(request: Request) -> _Plan:
             0o644,
         ),
     ]
-    for unit in SESSIONS.values():
+    for unit in (*SESSIONS.values(), *UPDATE_UNITS):
         text = (TERMINAL_DIR / unit).read_text(encoding="utf-8").replace(SHIPPED_PREFIX, str(prefix))
         files.append((Path("etc/systemd/system") / unit, text.encode("utf-8"), 0o644))
     dirs = [(Path("var/lib"), 0o755), (HOME, 0o700), (ETC, 0o755)]

@@ -77,6 +77,8 @@ def test_a_staging_root_gets_every_file_with_its_mode(tmp_path, office, cli):
         "/etc/X11/xorg.conf.d/10-kiosk-lockdown.conf": "0644",
         "/etc/systemd/system/kiosk.service": "0644",
         "/etc/systemd/system/kiosk-xorg.service": "0644",
+        "/etc/systemd/system/kiosk-update.service": "0644",
+        "/etc/systemd/system/kiosk-update.timer": "0644",
     }
     for path, mode in expected.items():
         assert found[path] == mode, path
@@ -103,6 +105,9 @@ def test_a_staging_root_gets_every_file_with_its_mode(tmp_path, office, cli):
     assert f"cage -d -- {prefix}/current/bin/kiosk run" in unit
     assert f"{prefix}/kiosk-update-hook.py stopped {prefix}" in unit
     assert unit == (TERMINAL_DIR / "kiosk.service").read_text(encoding="utf-8").replace("/opt/kiosk", str(prefix))
+    # The nightly unattended update runs the same release's `kiosk update`.
+    update = (root / "etc/systemd/system/kiosk-update.service").read_text(encoding="utf-8")
+    assert f"ExecStart={prefix}/current/bin/kiosk update" in update
     assert (root / "etc/sysusers.d/kiosk.conf").read_bytes() == (TERMINAL_DIR / "sysusers.d/kiosk.conf").read_bytes()
 
     # Nothing run outside the root: what the terminal still needs is recorded in order.
@@ -119,7 +124,7 @@ def test_a_staging_root_gets_every_file_with_its_mode(tmp_path, office, cli):
         ),
         "chown -R kiosk:kiosk /var/lib/kiosk",
         "systemctl daemon-reload",
-        "systemctl enable kiosk.service",
+        "systemctl enable kiosk.service kiosk-update.timer",
     ]
     assert {s["step"]: s["result"] for s in data["steps"]} == {
         "user": "recorded", "printer": "recorded", "release": "recorded", "sync": "skipped", "ime": "skipped", "enable": "recorded"
@@ -187,7 +192,10 @@ idle_reset_seconds = 90
     assert config.idle_reset_seconds == 90
     assert config.printer_documents == "folder"  # no printer named: nothing about CUPS
     assert "lpadmin" not in (root / "etc/kiosk/provision-pending.sh").read_text()
-    assert "systemctl enable kiosk-xorg.service" in (root / "etc/kiosk/provision-pending.sh").read_text()
+    assert (
+        "systemctl enable kiosk-xorg.service kiosk-update.timer"
+        in (root / "etc/kiosk/provision-pending.sh").read_text()
+    )
     assert {s["step"]: s["result"] for s in data["steps"]}["sync"] == "done"
 
 

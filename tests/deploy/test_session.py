@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.provision import TERMINAL_DIR
+from kiosk.provision import TERMINAL_DIR, install_prefix
 from tests.conftest import Cli
 
 REPO = Path(__file__).resolve().parents[2]
-UNITS = sorted(TERMINAL_DIR.glob("*.service"))
+UNITS = sorted(u for u in TERMINAL_DIR.glob("*.service") if u.name != "kiosk-update.service")
 
 
 def unit_settings(path: Path) -> dict[str, list[str]]:
@@ -36,8 +36,23 @@ def test_every_unit_a_terminal_gets_passes_systemd_analyze_verify(tmp_path):
         "--trusted-key", str(REPO / "assets/demo/demo-feed.pub"), "--zone-name", "专区",
         "--root", str(root), "--skip-sync", "--skip-ime",
     )  # fmt: skip
-    units = sorted((root / "etc/systemd/system").glob("*.service"))
-    assert [u.name for u in units] == [u.name for u in UNITS] == ["kiosk-xorg.service", "kiosk.service"]
+    units = sorted((root / "etc/systemd/system").glob("*"))
+    assert [u.name for u in units] == [
+        "kiosk-update.service",
+        "kiosk-update.timer",
+        "kiosk-xorg.service",
+        "kiosk.service",
+    ]
+    # verify wants every ExecStart program to exist: PREFIX/current (the release the updater switches) is
+    # made by the terminal's first `kiosk update`/provision run, so the check runs this venv's kiosk instead.
+    checked = tmp_path / "checked"
+    checked.mkdir()
+    for unit in units:
+        text = unit.read_text(encoding="utf-8").replace(
+            f"{install_prefix()}/current/bin/kiosk", f"{sys.prefix}/bin/kiosk"
+        )
+        (checked / unit.name).write_text(text, encoding="utf-8")
+    units = sorted(checked.iterdir())
     result = subprocess.run(["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True)
     # verify exits 0 on unknown keys too: clean means it said nothing at all.
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
@@ -56,7 +71,8 @@ def test_a_unit_is_watched_restarted_and_logged_to_the_journal(unit):
     # The release `kiosk update` switched to, and the crash hook that switches back.
     assert "/opt/kiosk/current/bin/kiosk run --fullscreen" in settings["ExecStart"][0]
     assert settings["ExecStopPost"] == ["-+/usr/bin/python3 /opt/kiosk/kiosk-update-hook.py stopped /opt/kiosk"]
-    assert not list(TERMINAL_DIR.glob("*.timer"))  # the kiosk's own scheduler syncs; no second schedule
+    # The kiosk's own scheduler syncs and delivers; the one timer is the nightly software update.
+    assert [t.name for t in TERMINAL_DIR.glob("*.timer")] == ["kiosk-update.timer"]
 
 
 def test_no_key_combination_leaves_the_session():
@@ -102,3 +118,15 @@ def test_the_kiosk_starts_without_clipboard_probe_tracebacks(tmp_path):
 
 def _read(path: Path) -> str:
     return path.read_text(errors="replace") if path.exists() else ""
+
+
+def test_the_nightly_update_runs_the_current_release_as_root_off_hours():
+    service = unit_settings(TERMINAL_DIR / "kiosk-update.service")
+    timer = unit_settings(TERMINAL_DIR / "kiosk-update.timer")
+    assert service["Type"] == ["oneshot"]
+    assert "User" not in service  # it writes /opt/kiosk and restarts the kiosk units
+    assert service["ExecStart"] == ["/opt/kiosk/current/bin/kiosk update"]
+    assert service["Environment"] == ["KIOSK_HOME=/var/lib/kiosk KIVY_NO_FILELOG=1"]
+    assert timer["OnCalendar"] == ["*-*-* 02:00"]
+    assert timer["Persistent"] == ["true"]
+    assert timer["WantedBy"] == ["timers.target"]
