@@ -259,6 +259,7 @@ def build_lexicon(
     names: bool = True,
     affixes: bool = True,
     essay: Path | None = ESSAY_PATH,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildReport:
     """Write the whole lexicon to `path` (atomically: a half-built file is never opened).
 
@@ -274,8 +275,7 @@ def build_lexicon(
         db.executescript(SCHEMA)
         words = list(jieba_words())
         weights = _general_weights_of(words, essay)
-        rows = (row for word, weight in weights.items() for row in _rows(word, weight, reader))
-        db.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO words VALUES (?, ?, ?, ?, ?)", _word_rows(weights, reader, progress))
         if names:
             db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows())
             db.executemany("INSERT OR REPLACE INTO roles VALUES (?, ?)", _role_rows(words))
@@ -300,6 +300,17 @@ def build_lexicon(
     seconds = round(time.monotonic() - started, 2)
     log.info("built the input-method lexicon: %d rows, %d catalog terms in %.1f s", count, domain, seconds)
     return BuildReport(str(path), count, domain, seconds)
+
+
+def _word_rows(
+    weights: dict[str, float], reader: Reader, progress: Callable[[str, int, int], None] | None
+) -> Iterator[tuple[str, str, str, str, float]]:
+    """Rows of the general lexicon, telling `progress` every few thousand words: they take most of a build."""
+    total = len(weights)
+    for done, (word, weight) in enumerate(weights.items(), 1):
+        yield from _rows(word, weight, reader)
+        if progress is not None and (done % 5000 == 0 or done == total):
+            progress("words", done, total)
 
 
 def _general_weights_of(words: list[tuple[str, int, str]], essay: Path | None) -> dict[str, float]:

@@ -31,29 +31,16 @@ def catalog_documents() -> Iterator[dict]:
         yield {"title": doc.title, "issuer": doc.issuer, "doc_number": doc.doc_number, "body": doc.body}
 
 
-def _reported(documents: Iterator[dict], progress: Progress, *, after_words: bool) -> Iterator[dict]:
-    """The documents, telling `progress` how far the build has read them. The general lexicon is
-    built before the first document is asked for, so that request marks its end."""
+def _reported(documents: Iterator[dict], progress: Progress) -> Iterator[dict]:
+    """The documents, telling `progress` how far the build has read them."""
     from kiosk.catalog.models import Document
 
     total = Document.select().count()
-    if after_words:
-        progress("words", 0, 1)  # now, not on the first document: the words take most of the build
-
-    def reading() -> Iterator[dict]:
-        words_pending = after_words
-        for done, doc in enumerate(documents):
-            if words_pending:
-                progress("words", 1, 1)
-                words_pending = False
-            if done % 200 == 0:
-                progress("catalog", done, total)
-            yield doc
-        if words_pending:
-            progress("words", 1, 1)
-        progress("catalog", total, total)
-
-    return reading()
+    for done, doc in enumerate(documents):
+        if done % 200 == 0:
+            progress("catalog", done, total)
+        yield doc
+    progress("catalog", total, total)
 
 
 def catalog_fingerprint() -> str:
@@ -81,12 +68,12 @@ def ensure_lexicon(env: Env, *, force: bool = False, progress: Progress | None =
         env.ensure_home()
         documents = catalog_documents()
         if progress is not None:
-            documents = _reported(documents, progress, after_words=True)
-        return build_lexicon(path, documents, fingerprint)
+            documents = _reported(documents, progress)
+        return build_lexicon(path, documents, fingerprint, progress=progress)
     if read_meta(path).get("domain_fingerprint") != fingerprint:
         documents = catalog_documents()
         if progress is not None:
-            documents = _reported(documents, progress, after_words=False)
+            documents = _reported(documents, progress)
         terms = refresh_domain(path, documents, fingerprint)
         log.info("refreshed the catalog vocabulary of the input method: %d terms", terms)
     return None
