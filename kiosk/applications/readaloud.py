@@ -8,11 +8,10 @@ import re
 from typing import Any
 
 from kiosk.applications.masking import MASK
-from kiosk.applications.receipt import Row, date_zh, receipt_rows
+from kiosk.applications.receipt import Row, receipt_rows
 from kiosk.applications.tracking import format_tracking
 
 _DIGITS = "零一二三四五六七八九"
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _LONG_NUMBER = re.compile(r"\d{3,}(?:-\d{3,})+|\d{7,}")
 
@@ -23,13 +22,6 @@ def spell_digits(number: str) -> str:
     if number.isdigit() and len(number) in (14, 15):
         number = format_tracking(number)
     return "，".join("".join(_DIGITS[int(c)] if c.isdigit() else c for c in group) for group in number.split("-"))
-
-
-def spoken_date(text: str) -> str:
-    """2026-12-21 (or an ISO timestamp) → 2026年12月21日."""
-    if not _ISO_DATE.match(text or ""):
-        return text or ""
-    return date_zh(text)
 
 
 def spoken_name(masked: str) -> str:

@@ -59,6 +59,12 @@ class FormChoiceField(BoxLayout):
 
     def set_choices(self, choices: list[tuple[str, str]], current: str) -> None:
         grid = self.ids.choices
+        buttons = grid.children[::-1]
+        if [(b.value, b.text) for b in buttons] == choices:
+            # The same choices: only the selection moves, and the buttons stay where a finger expects them.
+            for button in buttons:
+                button.state = "down" if button.value == current else "normal"
+            return
         grid.clear_widgets()
         for value, text in choices:
             button = ChoiceButton(
