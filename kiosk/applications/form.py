@@ -1,5 +1,7 @@
 """The application form as a plain state machine the screen renders one step at a time; it runs and
-is tested with no display. Going back and forth keeps everything typed."""
+is tested with no display. It decides everything the screen shows: the fields of a step, the choices
+a choice field offers for the values so far, which fields are optional, hints and error texts.
+Going back and forth keeps everything typed."""
 
 from __future__ import annotations
 
@@ -7,11 +9,22 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from kiosk.applications.identity import ID_TYPE_NAMES
+from kiosk.applications.identity import ID_TYPE_NAMES, ID_TYPES, PERSON_ID_TYPES
 from kiosk.applications.masking import mask_address, mask_email, mask_id, mask_name, mask_personal, mask_phone
 from kiosk.applications.records import InvalidApplication
 from kiosk.applications.regions import RegionTable, load_regions
-from kiosk.applications.validation import FIELDS, LABELS, FieldError, describe_choice, validate_application
+from kiosk.applications.validation import (
+    APPLICANT_TYPES,
+    DELIVERY_FORMS,
+    DELIVERY_WAYS,
+    FIELDS,
+    LABELS,
+    MULTILINE,
+    ORGANIZATION_KINDS,
+    FieldError,
+    describe_choice,
+    validate_application,
+)
 from kiosk.environment import Env
 from kiosk.errors import BadInput
 
@@ -55,6 +68,32 @@ _STEP_FIELDS = {
     "submitted": (),
 }
 _ORGANIZATION_ONLY = ("contact_person", "organization_kind")
+# The steps a resident counts through ("第 n 步 / 共 m 步"): after submitting there is no step to do.
+COUNTED_STEPS = tuple(step for step in STEPS if step != "submitted")
+CHOICE_FIELDS = ("applicant_type", "organization_kind", "id_type", "delivery_form", "delivery_way")
+HINTS = {
+    "name": "点这里输入",
+    "id_number": "点这里输入证件号码",
+    "contact_person": "单位联系人姓名",
+    "phone": "手机号码，或带区号的固定电话",
+    "description": "写明文件名称、发布机关、年份等能确定该信息的特征",
+    "doc_number": "选填，例如 海政办发〔2019〕23号",
+    "reason": REASON_HELP_ZH,
+}
+# Fields the chosen way of delivery makes required (validation checks the same pairs).
+_NEEDED_BY_WAY = {"email": "email", "address": "post"}
+_HINT_OPTIONAL = {"email": "选填；选择“电子邮件”获取时必填", "address": "选填；选择“邮寄”获取时必填"}
+_HINT_NEEDED = {"email": "您选择了通过电子邮件获取，请填写", "address": "您选择了邮寄，请填写收件地址"}
+# What a value decides about other fields: their choices, presence, label or keyboard.
+_FOLLOWERS = {
+    "applicant_type": ("name", "organization_kind", "id_type", "id_number", "contact_person"),
+    "id_type": ("id_number",),
+    "delivery_form": ("delivery_way",),
+    "delivery_way": ("email", "address"),
+}
+# What a text field takes, so the screen opens the right keyboard page: a 居民身份证 is digits and X,
+# other documents mix letters and digits, an e-mail address is Latin.
+INPUT_KINDS = ("text", "resident_id", "latin", "phone")
 _MASKS: dict[str, Callable[[str], str]] = {
     "id_number": mask_id,
     "phone": mask_phone,
@@ -112,11 +151,76 @@ class ApplicationForm:
         return self.values.get("applicant_type") == "organization"
 
     def fields(self) -> tuple[str, ...]:
-        """Fields on the current step (a contact person and the kind of organisation only for organisations)."""
-        fields = _STEP_FIELDS[self.step]
-        if self.step == "identity" and not self.is_organization:
-            fields = tuple(f for f in fields if f not in _ORGANIZATION_ONLY)
-        return fields
+        """Fields on the current step."""
+        return self.visible_fields(self.step)
+
+    def visible_fields(self, step: str | None = None) -> tuple[str, ...]:
+        """Fields a step shows (default: the current one); a contact person and the kind of
+        organisation only for organisations."""
+        step = self.step if step is None else step
+        if step not in _STEP_FIELDS:
+            raise BadInput("申请表中没有这一步。", f"unknown form step {step!r}")
+        return tuple(f for f in _STEP_FIELDS[step] if self.is_organization or f not in _ORGANIZATION_ONLY)
+
+    def progress(self, step: str | None = None) -> tuple[int, int]:
+        """(number of the step, number of steps) as the resident counts them; after submitting, the last."""
+        step = self.step if step is None else step
+        number = COUNTED_STEPS.index(step) + 1 if step in COUNTED_STEPS else len(COUNTED_STEPS)
+        return number, len(COUNTED_STEPS)
+
+    def is_choice(self, field: str) -> bool:
+        return field in CHOICE_FIELDS
+
+    def choices(self, field: str) -> list[tuple[str, str]]:
+        """(code, words) of what a choice field offers for the values so far: an organisation
+        identifies by its 统一社会信用代码 and a person never does; paper is not sent by e-mail."""
+        if field == "applicant_type":
+            codes: tuple[str, ...] = APPLICANT_TYPES
+        elif field == "organization_kind":
+            codes = ORGANIZATION_KINDS
+        elif field == "id_type":
+            allowed = ("uscc",) if self.is_organization else PERSON_ID_TYPES
+            return [(code, ID_TYPE_NAMES[code]) for code in ID_TYPES if code in allowed]
+        elif field == "delivery_form":
+            codes = DELIVERY_FORMS
+        elif field == "delivery_way":
+            paper = self.values.get("delivery_form") == "paper"
+            codes = tuple(c for c in DELIVERY_WAYS if not (paper and c == "email"))
+        else:
+            raise BadInput("这一项不是选择题。", f"{field!r} is not a choice field", field=field)
+        return [(code, describe_choice(code)) for code in codes]
+
+    def is_optional(self, field: str) -> bool:
+        """A 文号 is never needed; an e-mail or postal address only for the way of delivery that uses it."""
+        if field == "doc_number":
+            return True
+        if field in _NEEDED_BY_WAY:
+            return self.values.get("delivery_way") != _NEEDED_BY_WAY[field]
+        return False
+
+    def is_multiline(self, field: str) -> bool:
+        return field in MULTILINE
+
+    def hint(self, field: str) -> str:
+        """The grey text in an empty box: what to type, and whether it may stay empty."""
+        if field in _NEEDED_BY_WAY:
+            return _HINT_OPTIONAL[field] if self.is_optional(field) else _HINT_NEEDED[field]
+        return HINTS.get(field, "")
+
+    def input_kind(self, field: str) -> str:
+        """One of INPUT_KINDS: what the field's characters are (an ID number before its type is
+        chosen counts as a 居民身份证, the document most residents carry)."""
+        if field == "id_number":
+            return "resident_id" if self.values.get("id_type", "resident_id") == "resident_id" else "latin"
+        if field == "email":
+            return "latin"
+        if field == "phone":
+            return "phone"
+        return "text"
+
+    def affects(self, field: str) -> tuple[str, ...]:
+        """Fields whose choices, presence, label or keyboard follow the value of `field`."""
+        return _FOLLOWERS.get(field, ())
 
     def label(self, field: str) -> str:
         if field == "name":
@@ -125,6 +229,19 @@ class ApplicationForm:
 
     def error_for(self, field: str) -> FieldError | None:
         return next((e for e in self.errors if e.field == field), None)
+
+    def error_text(self, field: str) -> str:
+        """The message under a field: a choice nobody made asks to choose rather than to type."""
+        error = self.error_for(field)
+        if error is None:
+            return ""
+        if self.is_choice(field) and error.code == "required":
+            return f"{self.label(field)}：请点选一项。"
+        # Validation names the field for every caller (姓名或名称); under the box it carries the box's label.
+        generic = f"{LABELS.get(field, field)}："
+        if error.message_zh.startswith(generic):
+            return f"{self.label(field)}：{error.message_zh[len(generic) :]}"
+        return error.message_zh
 
     # ------------------------------------------------------------ typing
 
@@ -135,6 +252,26 @@ class ApplicationForm:
             raise BadInput("申请已提交，不能再修改。", "form already submitted", field=field)
         self.values[field] = value
         self.errors = [e for e in self.errors if e.field != field]
+        self._follow(field)
+
+    def _follow(self, field: str) -> None:
+        """A choice the new value no longer offers does not stay chosen: when one choice is left it is
+        taken (an organisation's 统一社会信用代码), a person's ID document goes back to the first one
+        (居民身份证), any other choice is cleared for the resident to make again."""
+        for other in self.affects(field):
+            if not self.is_choice(other):
+                continue
+            offered = [code for code, _ in self.choices(other)]
+            current = self.values.get(other)
+            if current in offered:
+                continue
+            if len(offered) == 1 or (current and other == "id_type"):
+                self.values[other] = offered[0]
+            elif current:
+                del self.values[other]
+            else:
+                continue
+            self.errors = [e for e in self.errors if e.field != other]
 
     # ------------------------------------------------------------ moving
 

@@ -1,10 +1,11 @@
-"""The receipt of a disclosure application, on A4 or on 80 mm thermal paper, from the applications' receipt data."""
+"""The receipt of a disclosure application, on A4 or on 80 mm thermal paper: the rows of
+kiosk.applications.receipt.receipt_rows laid out, so paper says what the screen says."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from reportlab.graphics.barcode.code128 import Code128
@@ -14,9 +15,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table
 from reportlab.platypus.flowables import HRFlowable
 
-from kiosk.applications.statuses import label_zh
+from kiosk.applications.receipt import TRACKING_LABEL, receipt_rows
 from kiosk.config import Config
-from kiosk.printing.document import chinese_date
 from kiosk.printing.flowables import CJKParagraph, QRCode, TextStyle, table_style
 from kiosk.printing.fonts import cjk_font, text_width
 from kiosk.printing.pdf import PdfFile
@@ -24,24 +24,6 @@ from kiosk.printing.pdf import PdfFile
 THERMAL_WIDTH = 80 * mm
 THERMAL_MARGIN = 4 * mm  # 72 mm printable: 576 dots at 203 dpi
 FORMS = ("a4", "thermal")
-
-RECEIPT_KEYS = (
-    "tracking",
-    "received",
-    "due",
-    "extended_due",
-    "calendar_complete",
-    "applicant_type",
-    "applicant_masked",
-    "id_type",
-    "id_masked",
-    "contact_masked",
-    "description",
-    "delivery_form",
-    "delivery_way",
-    "status",
-    "follow_up",
-)
 
 
 @dataclass(frozen=True)
@@ -56,25 +38,6 @@ class Office:
         return cls(config.zone_name, config.office_name, config.office_phone, config.office_address)
 
 
-def _datetime_zh(value: str | None) -> str:
-    if not value:
-        return ""
-    moment = datetime.fromisoformat(value)
-    if len(value) <= 10:
-        return chinese_date(moment.date())
-    return f"{chinese_date(moment.date())} {moment:%H:%M}"
-
-
-def due_text(data: dict[str, Any]) -> str:
-    """'2026年12月21日前', marked 预计 while the holiday calendar for those dates is not yet published."""
-    if not data.get("due"):
-        return ""
-    text = f"{chinese_date(date.fromisoformat(str(data['due'])[:10]))}前"
-    if not data.get("calendar_complete", True):
-        text += "（预计）"
-    return text
-
-
 def follow_up_lines(data: dict[str, Any], office: Office) -> list[str]:
     follow_up = data.get("follow_up")
     if isinstance(follow_up, str):
@@ -87,7 +50,7 @@ def follow_up_lines(data: dict[str, Any], office: Office) -> list[str]:
 
 
 def status_check_text(office: Office) -> str:
-    text = "在本终端首页点击“申请进度查询”，输入受理编号或扫描本回执上的二维码"
+    text = "在本终端首页点击“申请进度查询”，输入查询号或扫描本回执上的二维码"
     if office.phone:
         text += f"；也可致电 {office.phone} 查询"
     return text + "。"
@@ -107,35 +70,19 @@ _A4 = _Look(title=20, tracking=22, body=12, small=10, qr=38 * mm, barcode=True)
 _THERMAL = _Look(title=13, tracking=16, body=9.5, small=8, qr=32 * mm, barcode=False)
 
 
-def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
-    delivery = "，".join(v for v in (data.get("delivery_form"), data.get("delivery_way")) if v)
-    identity = " ".join(v for v in (data.get("id_type"), data.get("id_masked")) if v)
-    status = data.get("status") or ""
-    rows = [
-        ("申请人类型", data.get("applicant_type") or ""),
-        ("申请人", data.get("applicant_masked") or ""),
-        ("证件", identity),
-        ("联系方式", data.get("contact_masked") or ""),
-        ("所需信息", data.get("description") or ""),
-        ("获取方式", delivery),
-        ("收到时间", _datetime_zh(data.get("received"))),
-        ("答复期限", due_text(data)),
-        ("当前状态", label_zh(status)),
-    ]
-    return [(label, value) for label, value in rows if value]
-
-
 def _flowables(data: dict[str, Any], office: Office, printed_at: datetime, look: _Look, width: float) -> list[Flowable]:
     body = TextStyle(size=look.body, leading_ratio=1.5, align="left")
     small = body.but(size=look.small, color=colors.Color(0.25, 0.25, 0.25))
     heading = body.but(bold=True, space_before=look.body * 0.6, space_after=2)
     center = body.but(align="center")
-    tracking = str(data["tracking"])
+    tracking = str(data["tracking"])  # the codes carry the bare number a scanner types back
+    rows = receipt_rows(data)
+    shown_tracking = next(row.value for row in rows if row.key == "tracking")
     out: list[Flowable] = [
         CJKParagraph(office.zone_name, center.but(size=look.small)),
         CJKParagraph("政府信息公开申请回执", center.but(size=look.title, bold=True, space_after=look.body * 0.5)),
-        CJKParagraph("受理编号", center.but(size=look.small)),
-        CJKParagraph(tracking, center.but(size=look.tracking, bold=True, leading_ratio=1.35)),
+        CJKParagraph(TRACKING_LABEL, center.but(size=look.small)),
+        CJKParagraph(shown_tracking, center.but(size=look.tracking, bold=True, leading_ratio=1.35)),
     ]
     codes: list[Flowable] = [QRCode(tracking, look.qr)]
     if look.barcode and tracking.isascii():
@@ -146,14 +93,15 @@ def _flowables(data: dict[str, Any], office: Office, printed_at: datetime, look:
     table.setStyle(table_style(("ALIGN", (0, 0), (-1, -1), "CENTER"), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)))
     out.append(table)
     out.append(HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceBefore=4, spaceAfter=4))
-    label_width = text_width("申请人类型：", look.body) + 2
+    details_rows = [row for row in rows if row.key != "tracking"]
     label_style = body.but(color=colors.Color(0.3, 0.3, 0.3))
-    rows = [
-        [CJKParagraph(label + "：", label_style), CJKParagraph(value, body.but(bold=label == "答复期限"))]
-        for label, value in _rows(data)
+    cells = [
+        [CJKParagraph(row.label + "：", label_style), CJKParagraph(row.value, body.but(bold=row.key == "due"))]
+        for row in details_rows
     ]
-    if rows:
-        details = Table(rows, colWidths=[label_width, width - label_width])
+    if cells:
+        label_width = max(text_width(row.label + "：", look.body) for row in details_rows) + 2
+        details = Table(cells, colWidths=[label_width, width - label_width])
         details.setStyle(
             table_style(
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -171,9 +119,6 @@ def _flowables(data: dict[str, Any], office: Office, printed_at: datetime, look:
                 small.but(space_before=2),
             )
         )
-    if data.get("extended_due"):
-        extended = chinese_date(date.fromisoformat(str(data["extended_due"])[:10]))
-        out.append(CJKParagraph(f"如需延长答复期限，办理机关将书面告知，延长后最迟不超过{extended}。", small))
     out.append(CJKParagraph("后续办理", heading))
     out.extend(CJKParagraph(line, body) for line in follow_up_lines(data, office))
     out.append(CJKParagraph("查询进度", heading))

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from kiosk.applications.form import STEPS, ApplicationForm, submitter_for, terminal_form
+from kiosk.applications.validation import FIELDS, validate_application
 from kiosk.errors import BadInput
 from tests.applications.samples import HAICHENG_1985, organization, person
 
@@ -125,3 +126,154 @@ def test_the_review_masks_personal_data_typed_into_the_description_unless_asked(
     shown = {r["field"]: r["value"] for r in f.review()}["description"]
     assert HAICHENG_1985 not in shown and "张三" not in shown and "政务公开工作要点" in shown
     assert {r["field"]: r["value"] for r in f.review(masked=False)}["description"] == description
+
+
+# ---------------------------------------------------------------- what the screen asks the form
+
+PERSON_ID_TYPES = ["resident_id", "passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent_resident"]
+
+
+def codes(f: ApplicationForm, field: str) -> list[str]:
+    return [code for code, _ in f.choices(field)]
+
+
+def test_an_organization_is_offered_only_the_credit_code_and_a_person_every_id_document_but_it():
+    f = form()
+    assert codes(f, "id_type") == PERSON_ID_TYPES  # nothing chosen yet: the documents people carry
+    f.set("applicant_type", "person")
+    assert f.choices("id_type")[0] == ("resident_id", "居民身份证") and codes(f, "id_type") == PERSON_ID_TYPES
+    f.set("applicant_type", "organization")
+    assert f.choices("id_type") == [("uscc", "统一社会信用代码")]
+
+
+def test_the_id_document_follows_the_kind_of_applicant():
+    f = form()
+    f.set("applicant_type", "organization")
+    assert f.values["id_type"] == "uscc"  # the only choice is made
+    f.set("applicant_type", "person")
+    assert f.values["id_type"] == "resident_id"  # a credit code is no person's document
+    f.set("id_type", "passport")
+    f.set("applicant_type", "person")
+    assert f.values["id_type"] == "passport"  # still offered: kept
+    assert "id_type" not in form(values={"applicant_type": "person"}).values  # a person chooses
+
+
+def test_the_applicant_type_and_the_organization_kinds_are_offered_in_words():
+    f = form()
+    assert f.choices("applicant_type") == [("person", "公民"), ("organization", "法人或其他组织")]
+    # The annual report counts organisations in these five columns.
+    assert codes(f, "organization_kind") == ["business", "research", "public_welfare", "legal_service", "other"]
+    assert f.choices("delivery_form") == [("paper", "纸质"), ("electronic", "电子")]
+
+
+def test_paper_is_not_offered_by_e_mail_and_choosing_paper_drops_an_e_mail_delivery():
+    f = form()
+    assert codes(f, "delivery_way") == ["pickup", "post", "email", "onsite"]
+    f.set("delivery_form", "electronic")
+    f.set("delivery_way", "email")
+    f.set("delivery_form", "paper")
+    assert codes(f, "delivery_way") == ["pickup", "post", "onsite"]
+    assert "delivery_way" not in f.values  # chosen again, not silently changed to another way
+    f.set("delivery_way", "post")
+    f.set("delivery_form", "electronic")
+    assert f.values["delivery_way"] == "post"
+
+
+def test_a_field_that_is_not_a_choice_has_no_choices():
+    with pytest.raises(BadInput):
+        form().choices("name")
+
+
+@pytest.mark.parametrize(
+    "way, optional",
+    [
+        (None, {"email", "address", "doc_number"}),
+        ("pickup", {"email", "address", "doc_number"}),
+        ("onsite", {"email", "address", "doc_number"}),
+        ("post", {"email", "doc_number"}),
+        ("email", {"address", "doc_number"}),
+    ],
+)
+def test_which_fields_are_optional_follows_the_way_of_delivery(way, optional):
+    values = {"delivery_form": "electronic"} | ({"delivery_way": way} if way else {})
+    f = form(values=values)
+    assert {field for field in FIELDS if f.is_optional(field)} == optional
+    for field in ("email", "address"):
+        assert f.hint(field).startswith("选填") == (field in optional)
+
+
+@pytest.mark.parametrize("way", ["pickup", "onsite", "post", "email"])
+def test_the_form_calls_optional_exactly_what_validation_lets_stay_empty(way):
+    values = person(email="", address="", delivery_form="electronic", delivery_way=way)
+    _, errors = validate_application(values, today=TODAY)
+    required = {e.field for e in errors if e.code == "required"}
+    f = form(values=values)
+    assert {field for field in ("email", "address") if not f.is_optional(field)} == required
+
+
+def test_each_step_shows_its_fields_and_an_organization_also_its_kind_and_contact_person():
+    person_form, org_form = form(values={"applicant_type": "person"}), form(values={"applicant_type": "organization"})
+    assert [person_form.visible_fields(step) for step in STEPS] == [
+        ("applicant_type",),
+        ("name", "id_type", "id_number"),
+        ("phone", "email", "address"),
+        ("description", "doc_number"),
+        ("reason",),
+        ("delivery_form", "delivery_way"),
+        (),
+        ("consent",),
+        (),
+    ]
+    assert org_form.visible_fields("identity") == (
+        "name",
+        "organization_kind",
+        "id_type",
+        "id_number",
+        "contact_person",
+    )
+    assert org_form.visible_fields("contact") == person_form.visible_fields("contact")
+    assert form().visible_fields() == ("applicant_type",)
+
+
+def test_the_resident_counts_eight_steps():
+    f = form()
+    assert [f.progress(step) for step in ("applicant_type", "identity", "consent", "submitted")] == [
+        (1, 8),
+        (2, 8),
+        (8, 8),
+        (8, 8),
+    ]
+
+
+def test_an_unmade_choice_asks_to_choose_and_a_message_names_the_field_as_its_box_does():
+    f = form()
+    assert not f.next()
+    assert f.error_text("applicant_type") == "申请人类型：请点选一项。"
+    walk_to(f, "identity", person())
+    assert not f.next()
+    assert f.error_text("name") == "姓名：必填，请填写。" and f.error_text("id_type") == "证件类型：请点选一项。"
+    assert f.error_text("phone") == ""
+    g = form()
+    walk_to(g, "identity", organization())
+    g.set("name", "")
+    assert not g.next() and g.error_text("name") == "单位名称：必填，请填写。"
+
+
+def test_the_keyboard_follows_what_a_field_takes():
+    f = form()
+    assert f.input_kind("id_number") == "resident_id"  # the document most residents carry
+    f.set("id_type", "passport")
+    assert f.input_kind("id_number") == "latin"
+    assert [f.input_kind(field) for field in ("phone", "email", "name", "description")] == [
+        "phone",
+        "latin",
+        "text",
+        "text",
+    ]
+    assert f.is_multiline("description") and f.is_multiline("reason") and not f.is_multiline("name")
+
+
+def test_a_field_names_the_fields_that_follow_it():
+    f = form()
+    assert "id_type" in f.affects("applicant_type") and f.affects("delivery_form") == ("delivery_way",)
+    assert f.affects("name") == ()

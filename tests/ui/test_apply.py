@@ -87,7 +87,11 @@ def test_submitting_needs_the_consent_and_writes_a_real_application(visit):
     stored = personal_data(env, get_application(env, tracking))
     assert stored["name"] == "张三" and stored["id_number"] == HAICHENG_1985
     assert stored["description"] == "海城市2019年政务公开工作要点全文"
-    assert stored["delivery_form"] == "paper" and stored["consent"] is True
+    assert stored["delivery_form"] == "paper" and stored["delivery_way"] == "pickup" and stored["consent"] is True
+
+
+def test_choosing_paper_withdraws_the_e_mail_delivery_it_cannot_have(visit):
+    assert visit["results"]["paper_ways"] == [sorted(["pickup", "post", "onsite"]), []]
 
 
 def test_the_receipt_shows_the_tracking_number_status_and_masked_applicant(visit):

@@ -1,6 +1,7 @@
 """The 依申请公开 form on screen: one step of kiosk.applications.form.ApplicationForm per page. The form
-decides (validation, order of steps, what to check); this screen draws its current step, forwards
-what is typed and touched, and clears everything when the resident cancels or walks away."""
+decides (validation, order of steps, which fields and choices a step offers, what is optional, hints
+and messages); this screen draws its current step, forwards what is typed and touched, and clears
+everything when the resident cancels or walks away."""
 
 from __future__ import annotations
 
@@ -15,16 +16,8 @@ from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 from kivy.uix.togglebutton import ToggleButton
 
-from kiosk.applications.form import CONSENT_TEXT_ZH, REASON_HELP_ZH, STEPS, ApplicationForm, submitter_for
-from kiosk.applications.identity import ID_TYPE_NAMES, ID_TYPES, PERSON_ID_TYPES
+from kiosk.applications.form import CONSENT_TEXT_ZH, ApplicationForm, submitter_for
 from kiosk.applications.precheck import precheck_for
-from kiosk.applications.validation import (
-    APPLICANT_TYPES,
-    DELIVERY_FORMS,
-    DELIVERY_WAYS,
-    ORGANIZATION_KINDS,
-    describe_choice,
-)
 from kiosk.errors import KioskError
 from kiosk.ui.theme import theme
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for apply.kv)
@@ -32,22 +25,9 @@ from kiosk.ui.widgets.scrolling import scroll_into_view
 
 log = logging.getLogger(__name__)
 
-SHOWN_STEPS = [step for step in STEPS if step != "submitted"]
-HINTS = {
-    "name": "点这里输入",
-    "id_number": "点这里输入证件号码",
-    "contact_person": "单位联系人姓名",
-    "phone": "手机号码，或带区号的固定电话",
-    "email": "选填；选择“电子邮件”获取时必填",
-    "address": "选填；选择“邮寄”获取时必填",
-    "description": "写明文件名称、发布机关、年份等能确定该信息的特征",
-    "doc_number": "选填，例如 海政办发〔2019〕23号",
-    "reason": REASON_HELP_ZH,
-}
-OPTIONAL = frozenset({"email", "address", "doc_number"})
-MULTILINE = frozenset({"description", "reason"})
-# The keyboard page a field opens with: digits for telephone numbers, Latin letters for e-mail.
-KEYBOARD_MODE = {"phone": "symbols", "email": "latin"}
+# The keyboard page a kind of input (ApplicationForm.input_kind) opens with: digits for telephone
+# numbers, Latin letters for e-mail and for documents that mix letters and digits.
+KEYBOARD_MODE = {"phone": "symbols", "latin": "latin"}
 CANCEL_CONFIRM_SECONDS = 5
 
 
@@ -79,6 +59,12 @@ class FormChoiceField(BoxLayout):
 
     def set_choices(self, choices: list[tuple[str, str]], current: str) -> None:
         grid = self.ids.choices
+        buttons = grid.children[::-1]
+        if [(b.value, b.text) for b in buttons] == choices:
+            # The same choices: only the selection moves, and the buttons stay where a finger expects them.
+            for button in buttons:
+                button.state = "down" if button.value == current else "normal"
+            return
         grid.clear_widgets()
         for value, text in choices:
             button = ChoiceButton(
@@ -267,15 +253,20 @@ class ApplyScreen(Screen):
         block = self.blocks.get(field)
         if block is not None:
             block.error_text = ""
-        if field == "applicant_type":
-            # The ID document follows the kind of applicant: a company shows its 统一社会信用代码.
-            id_type = form.values.get("id_type")
-            if value == "organization":
-                form.set("id_type", "uscc")
-            elif id_type == "uscc":
-                form.set("id_type", "resident_id")
-        if field == "id_type" and form.step == "identity":
-            self.render()  # the ID field's keyboard follows: the digit pad for a 居民身份证
+        self._follow(field)
+
+    def _follow(self, field: str) -> None:
+        """Fields on this page that follow the value just set: a choice field is offered its new
+        choices in place; anything else (the ID field's keyboard after the type of document) redraws."""
+        form = self.form
+        for other in form.affects(field):
+            block = self.blocks.get(other)
+            if isinstance(block, FormChoiceField):
+                block.set_choices(form.choices(other), str(form.values.get(other, "")))
+                block.error_text = form.error_text(other)
+            elif block is not None:
+                self.render()
+                return
 
     # --- drawing --------------------------------------------------------------------------------
 
@@ -291,8 +282,8 @@ class ApplyScreen(Screen):
             return
         # The matches belong to the information step (the form has already moved past it).
         step = "information" if self.showing_matches else form.step
-        shown = SHOWN_STEPS.index(step) + 1 if step in SHOWN_STEPS else len(SHOWN_STEPS)
-        self.progress_text = f"第 {shown} 步 / 共 {len(SHOWN_STEPS)} 步"
+        number, total = form.progress(step)
+        self.progress_text = f"第 {number} 步 / 共 {total} 步"
         self.at_start = form.index == 0 and not self.showing_matches
         self.next_label = "提交申请" if form.step == "consent" and not self.showing_matches else "下一步"
         if self.showing_matches:
@@ -306,7 +297,7 @@ class ApplyScreen(Screen):
             self._draw_consent(box)
         else:
             self.step_title = form.title
-            for field in form.fields():
+            for field in form.visible_fields():
                 box.add_widget(self._block(field))
         shown_fields = set(self.blocks)
         elsewhere = [e.message_zh for e in form.errors if e.field not in shown_fields]
@@ -318,23 +309,21 @@ class ApplyScreen(Screen):
 
     def _block(self, field: str):
         form = self.form
-        error = form.error_for(field)
-        if field in ("applicant_type", "organization_kind", "id_type", "delivery_form", "delivery_way"):
+        if form.is_choice(field):
             block = FormChoiceField(field=field, label_text=form.label(field))
-            block.set_choices(self._choices(field), str(form.values.get(field, "")))
+            block.set_choices(form.choices(field), str(form.values.get(field, "")))
         else:
-            label = form.label(field) + ("（选填）" if field in OPTIONAL else "")
+            label = form.label(field) + ("（选填）" if form.is_optional(field) else "")
             block = FormTextField(
-                field=field, label_text=label, hint_text=HINTS.get(field, ""), multiline=field in MULTILINE
+                field=field, label_text=label, hint_text=form.hint(field), multiline=form.is_multiline(field)
             )
             field_input = block.ids.input
             field_input.text = str(form.values.get(field, "") or "")
-            id_pad = field == "id_number" and form.values.get("id_type", "resident_id") == "resident_id"
-            self.ids.keyboard.attach(field_input, id_number=id_pad)
-            # Passports, permits and credit codes mix letters and digits: Latin letters first.
-            mode = "latin" if field == "id_number" and not id_pad else KEYBOARD_MODE.get(field)
+            kind = form.input_kind(field)
+            self.ids.keyboard.attach(field_input, id_number=kind == "resident_id")
+            mode = KEYBOARD_MODE.get(kind)
             field_input.bind(focus=lambda widget, focused, m=mode: focused and self._focused(widget, m))
-        block.error_text = _shown_error(error, form.label(field), isinstance(block, FormChoiceField))
+        block.error_text = form.error_text(field)
         block.bind(on_value=lambda b, value: self.set_value(b.field, value))
         self.blocks[field] = block
         return block
@@ -357,18 +346,6 @@ class ApplyScreen(Screen):
         # Not redrawn away meanwhile. (`ids` hands out weak proxies: an `is` test against one is never true.)
         if block is not None and block in self.ids.fields.children:
             scroll_into_view(self.ids.scroll, block, margin=self.ids.fields.spacing, keep=field)
-
-    def _choices(self, field: str) -> list[tuple[str, str]]:
-        if field == "applicant_type":
-            return [(c, describe_choice(c)) for c in APPLICANT_TYPES]
-        if field == "organization_kind":
-            return [(c, describe_choice(c)) for c in ORGANIZATION_KINDS]
-        if field == "id_type":
-            types = ("uscc",) if self.form.is_organization else PERSON_ID_TYPES
-            return [(c, ID_TYPE_NAMES[c]) for c in ID_TYPES if c in types]
-        if field == "delivery_form":
-            return [(c, describe_choice(c)) for c in DELIVERY_FORMS]
-        return [(c, describe_choice(c)) for c in DELIVERY_WAYS]
 
     def _draw_review(self, box) -> None:
         box.add_widget(NoteLabel(text="请核对以下内容。为保护您的隐私，证件号码等个人信息已部分隐去。"))
@@ -396,15 +373,6 @@ class ApplyScreen(Screen):
         for match in self.form.matches:
             meta = "  ·  ".join(p for p in (match.get("doc_number"), match.get("issuer"), match.get("issued")) if p)
             box.add_widget(MatchRow(doc_id=match["id"], title=match["title"], meta=meta))
-
-
-def _shown_error(error, label: str, is_choice: bool) -> str:
-    """The form's message, except that a choice nobody made asks to choose rather than to type."""
-    if error is None:
-        return ""
-    if is_choice and error.code == "required":
-        return f"{label}：请点选一项。"
-    return error.message_zh
 
 
 class NoteLabel(Label):

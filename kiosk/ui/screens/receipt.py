@@ -1,5 +1,6 @@
-"""The receipt (回执) on screen, after a submit or looked up by its tracking number (查询申请): masked
-data only, read aloud on request and printed through the configured receipt printer."""
+"""The receipt (回执) on screen, after a submit or looked up by its tracking number (查询申请): the rows of
+kiosk.applications.receipt.receipt_rows (masked data only, as on paper), read aloud on request and
+printed through the configured receipt printer."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 from kiosk.applications.readaloud import receipt_speech
-from kiosk.applications.statuses import label_zh
-from kiosk.applications.tracking import damm_digit, format_tracking, normalize_tracking
+from kiosk.applications.receipt import receipt_rows, rows_text
+from kiosk.applications.tracking import damm_digit, normalize_tracking
 from kiosk.errors import KioskError
 from kiosk.printing.backends.base import COMPLETED
 from kiosk.printing.service import PrintOutcome, load_receipt_data, print_receipt
@@ -83,8 +84,14 @@ class LookupScreen(Screen):
         App.get_running_app().go_home()
 
 
+# Shown in their own large lines above the details.
+APART = ("tracking", "status")
+
+
 class ReceiptScreen(ReadsAloud, Screen):
+    tracking_label = StringProperty("")
     tracking_text = StringProperty("")
+    status_label = StringProperty("")
     status_text = StringProperty("")
     heading = StringProperty("")
     details_text = StringProperty("")
@@ -101,22 +108,11 @@ class ReceiptScreen(ReadsAloud, Screen):
         self.stop_reading()
         self.data = data
         self.heading = "申请已提交，请保管好查询号" if submitted else "申请查询结果"
-        self.tracking_text = format_tracking(data["tracking"])
-        self.status_text = label_zh(data["status"])
-        due = data["due"] + ("（预计）" if not data["calendar_complete"] else "")
-        lines = [
-            ("收到时间", data["received"].replace("T", " ")[:16]),
-            ("答复期限", due),
-            ("延长后期限", data["extended_due"]),
-            ("申请人类型", data["applicant_type"]),
-            ("申请人", data["applicant_masked"]),
-            (data["id_type"], data["id_masked"]),
-            ("联系电话", data["contact_masked"]),
-            ("所需信息", data["description"]),
-            ("提供形式", data["delivery_form"]),
-            ("获取方式", data["delivery_way"]),
-        ]
-        self.details_text = "\n".join(f"{label}：{value}" for label, value in lines if value)
+        rows = receipt_rows(data)
+        apart = {row.key: row for row in rows if row.key in APART}
+        self.tracking_label, self.tracking_text = apart["tracking"].label, apart["tracking"].value
+        self.status_label, self.status_text = apart["status"].label, apart["status"].value
+        self.details_text = rows_text(row for row in rows if row.key not in APART)
         self.follow_up_text = data["follow_up"]
         self.message = ""
 
@@ -124,6 +120,7 @@ class ReceiptScreen(ReadsAloud, Screen):
         self.stop_reading()
         self.data = None
         self.tracking_text = self.status_text = self.details_text = self.follow_up_text = self.message = ""
+        self.tracking_label = self.status_label = ""
 
     def on_leave(self, *args) -> None:
         self.stop_reading()
