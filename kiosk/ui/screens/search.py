@@ -122,6 +122,7 @@ class SearchScreen(Screen):
     no_results = BooleanProperty(False)
     filtered = BooleanProperty(False)  # a chip is chosen: 取消筛选 shows
     shown_serial = NumericProperty(0)  # the request whose results are on screen (benchmarks watch it)
+    covering = BooleanProperty(True)  # an opaque background while another screen is drawn beneath
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -145,6 +146,12 @@ class SearchScreen(Screen):
     def start(self) -> None:
         """From the home tile: the box focused, the keyboard up."""
         Clock.schedule_once(lambda _dt: setattr(self.ids.query, "focus", True))
+
+    def on_enter(self, *args) -> None:
+        self.covering = False  # the screen left is gone: the clear colour is the page from now on
+
+    def on_pre_leave(self, *args) -> None:
+        self.covering = True
 
     def on_leave(self, *args) -> None:
         self.ids.keyboard.hide()
