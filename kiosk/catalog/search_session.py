@@ -28,6 +28,7 @@ class SearchRequest:
     filters: tuple[tuple[str, Any], ...] = ()
     page: int = 1
     page_size: int = PAGE_SIZE
+    with_facets: bool = True  # the chips' counts; the screen skips them while they are out of sight
 
     @property
     def offset(self) -> int:
@@ -43,7 +44,7 @@ class SearchRequest:
             year_to=year,
             limit=self.page_size,
             offset=self.offset,
-            with_facets=True,
+            with_facets=self.with_facets,
             **filters,
         )
 

@@ -287,3 +287,61 @@ def _pictures(app, results, capture):
     yield from _rows_shown(screen.ids.list, results, "解读 rows")
     yield 0.2
     capture("interpretations")
+
+
+def a_committed_word_shows_its_results_in_its_own_frame(app, results):
+    from kivy.core.window import Window
+
+    yield 0.3
+    yield from wait_until(lambda: app.ime_engine is not None, results, "input method")
+    search = yield from _open_search(app, results)
+    keyboard = search.ids.keyboard
+    search.ids.query.text = "公开"  # the first search of a session loads the catalog's arrays
+    yield from _results_for(search, results, "a first search")
+    touch(search.ids.clear_button)
+    for key in "zwgk":
+        touch(keyboard.key_widgets[key])
+    yield 0.3
+    serial = search.shown_serial
+    touch(keyboard.candidate_buttons[0])
+    # Before the next frame is drawn: the answer is already in the list.
+    results["shown_at_once"] = search.shown_serial > serial
+    results["data_at_once"] = [row["title"] for row in search.ids.results.data]
+    yield 0
+    results["rows_in_next_frame"] = _first_matches(search.ids.results)
+    yield from wait_until(lambda: search.shown_serial > serial, results, "results for zwgk")
+    yield 0.5
+    frames = []
+    Window.bind(on_flip=lambda *_a: frames.append(1))
+    yield 1.6  # nobody touches the screen
+    results["idle_frames"] = len(frames)
+
+
+def a_search_overtaken_by_a_newer_key_stops(app, results):
+    import time
+    from dataclasses import dataclass
+
+    from kiosk.catalog.models import database
+    from kiosk.catalog.search_session import SearchRequest
+    from kiosk.ui.screens.search import SearchWorker
+
+    @dataclass(frozen=True)
+    class SlowRequest(SearchRequest):
+        def run(self):  # a search that would take half a minute, all of it inside SQLite
+            database.obj.execute_sql(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000000) "
+                "SELECT count(*) FROM n"
+            )
+            return super().run()
+
+    yield 0.3
+    answered = []
+    worker = SearchWorker(lambda request, result, error: answered.append([request.serial, error]))
+    worker.submit(SlowRequest(serial=1, query="政务"))
+    yield 0.3
+    started = time.monotonic()
+    worker.submit(SearchRequest(serial=2, query="政务公开"))
+    yield from wait_until(lambda: not worker.busy, results, "the worker idle", timeout=10)
+    results["seconds"] = time.monotonic() - started
+    yield 0.1  # the answer comes back through the Clock
+    results["answered"] = answered

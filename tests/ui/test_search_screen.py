@@ -53,3 +53,19 @@ def test_every_search_browse_and_interpretation_screen_fits_standard_and_elderly
     assert "timeouts" not in r, r["timeouts"]
     assert {page: problems for page, problems in r["problems"].items() if problems} == {}
     assert len(r["shots"]) == 14  # seven screens, standard and elderly
+
+
+def test_a_committed_word_shows_its_results_in_its_own_frame_and_an_idle_screen_draws_nothing(
+    home_with_lexicon,  # noqa: F811  (the fixture imported above)
+    tmp_path,
+):
+    r = run(home_with_lexicon, "a_committed_word_shows_its_results_in_its_own_frame", tmp_path)
+    assert r["shown_at_once"] and r["data_at_once"]  # a fast answer does not wait for a frame of its own
+    assert r["rows_in_next_frame"]
+    assert r["idle_frames"] == 0  # no blinking cursor redrawing the screen while the resident reads
+
+
+def test_a_search_overtaken_by_a_newer_key_stops_and_only_the_newest_is_answered(home, tmp_path):
+    r = run(home, "a_search_overtaken_by_a_newer_key_stops", tmp_path)
+    assert r["seconds"] < 3
+    assert r["answered"] == [[2, ""]]

@@ -3,37 +3,48 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
-import time
 from collections.abc import Callable
+from dataclasses import replace
 
+import peewee
 from kivy.clock import Clock
+from kivy.core.window import Window
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.screenmanager import Screen
 
+from kiosk.catalog.models import database
 from kiosk.catalog.search import SearchResult
 from kiosk.catalog.search_session import CHIPS_PER_FACET, FACET_LABELS, FACETS, SearchRequest, SearchSession
 from kiosk.errors import KioskError
+from kiosk.ui.theme import theme
 from kiosk.ui.widgets import header, listing  # noqa: F401  (registers KioskHeader and the rows for the .kv)
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for search.kv)
 
 log = logging.getLogger(__name__)
 
-# Keys closer together than this are one burst: the search waits for the pause, so a slow search
-# for the first character never holds up the word being typed. A key after a pause searches at once.
-DEBOUNCE = 0.25
+# How long the UI thread waits for the answer to a key before it draws the typed text alone. A frame
+# of this screen costs the software renderer of a kiosk 50–150 ms: an answer that comes within the wait
+# reaches the screen in the key's own frame instead of one frame later.
+FRAME_BUDGET = 0.12
+# SQLite calls the worker's progress handler every this many virtual-machine steps (well under 1 ms),
+# so a search overtaken by a newer key stops at once.
+CANCEL_CHECK_STEPS = 2000
 
 
 class SearchWorker:
-    """One thread runs searches one after another; a request waiting when a newer one arrives is
-    dropped unrun (the newest query wins). Answers go back to the UI thread through the Clock."""
+    """One thread runs searches one after another; the newest query wins: a request waiting when a
+    newer one arrives is dropped unrun, and a running one is interrupted. Answers go back to the UI
+    thread through the Clock, or at once to a UI thread that `wait`s for them."""
 
     def __init__(self, deliver: Callable[[SearchRequest, SearchResult | None, str], None]) -> None:
         self._deliver = deliver
         self._wake = threading.Condition()
         self._pending: SearchRequest | None = None
+        self._answers: list[tuple[SearchRequest, SearchResult | None, str]] = []
         self.busy = False
         self._thread = threading.Thread(target=self._loop, name="search-worker", daemon=True)
         self._thread.start()
@@ -42,25 +53,58 @@ class SearchWorker:
         with self._wake:
             self._pending = request
             self.busy = True
-            self._wake.notify()
+            self._wake.notify_all()
+
+    def wait(self, request: SearchRequest, timeout: float) -> bool:
+        """On the UI thread: block up to `timeout` seconds for the answer to `request` and deliver it
+        (with any older answers) now. False when it is not back yet; it then comes through the Clock."""
+        with self._wake:
+            back = self._wake.wait_for(lambda: any(r is request for r, _res, _e in self._answers), timeout)
+        self.deliver_answers()
+        return back
+
+    def deliver_answers(self, *_args) -> bool:
+        """On the UI thread: hand over the answers that came back; True if there were any."""
+        with self._wake:
+            answers, self._answers = self._answers, []
+        for request, result, error in answers:
+            self._deliver(request, result, error)
+        return bool(answers)
+
+    def _overtaken(self) -> int:
+        return 1 if self._pending is not None else 0  # non-zero makes SQLite stop the statement
 
     def _loop(self) -> None:
         while True:
             with self._wake:
                 while self._pending is None:
                     self.busy = False
+                    self._wake.notify_all()
                     self._wake.wait()
                 request, self._pending = self._pending, None
             result, error = None, ""
             try:
+                self._watch_for_newer()
                 result = request.run()
             except KioskError as exc:
                 log.error("search failed: %s", exc.message_en)
                 error = exc.message_zh
-            except Exception:  # the UI boundary: a dead worker would freeze every later search
+            except Exception as exc:  # the UI boundary: a dead worker would freeze every later search
+                if self._pending is not None and isinstance(exc, (sqlite3.OperationalError, peewee.OperationalError)):
+                    log.debug("search for %r overtaken by a newer key", request.query)
+                    continue  # interrupted on purpose: the newer request runs next
                 log.exception("search failed for %r", request.query)
                 error = "查询暂时出了问题，请稍后再试。"
-            Clock.schedule_once(lambda _dt, r=request, res=result, e=error: self._deliver(r, res, e))
+            with self._wake:
+                self._answers.append((request, result, error))
+                self._wake.notify_all()
+            Clock.schedule_once(self.deliver_answers)
+
+    def _watch_for_newer(self) -> None:
+        """This thread's own catalog connection checks for a newer request while it works."""
+        db = database.obj
+        if db is not None:
+            db.connection().set_progress_handler(self._overtaken, CANCEL_CHECK_STEPS)
 
 
 class FacetRow(BoxLayout):
@@ -78,16 +122,24 @@ class SearchScreen(Screen):
     no_results = BooleanProperty(False)
     filtered = BooleanProperty(False)  # a chip is chosen: 取消筛选 shows
     shown_serial = NumericProperty(0)  # the request whose results are on screen (benchmarks watch it)
+    covering = BooleanProperty(True)  # an opaque background while another screen is drawn beneath
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = SearchSession()
         self.worker = SearchWorker(self._answered)
-        self._last_key = 0.0
-        self._debounced = Clock.create_trigger(self._search_now, DEBOUNCE)
         self._facet_rows: dict[str, tuple[FacetRow, list[listing.FilterChip]]] = {}
+        self._shown_with_facets = False
         self.ids.keyboard.attach(self.ids.query, learn=True)
-        self.ids.keyboard.bind(shown=lambda *_a: self._render_chips())
+        self.ids.keyboard.bind(shown=self._keyboard_shown)
+        # The page colour is the window's clear colour rather than a rectangle over the whole screen:
+        # a software renderer pays for every pixel of every layer in every frame.
+        theme.bind(color_background=self._paint_window)
+        self._paint_window(theme, theme.color_background)
+
+    @staticmethod
+    def _paint_window(_theme, colour) -> None:
+        Window.clearcolor = colour
 
     # --- entering and leaving -----------------------------------------------------------------
 
@@ -95,32 +147,27 @@ class SearchScreen(Screen):
         """From the home tile: the box focused, the keyboard up."""
         Clock.schedule_once(lambda _dt: setattr(self.ids.query, "focus", True))
 
+    def on_enter(self, *args) -> None:
+        self.covering = False  # the screen left is gone: the clear colour is the page from now on
+
+    def on_pre_leave(self, *args) -> None:
+        self.covering = True
+
     def on_leave(self, *args) -> None:
         self.ids.keyboard.hide()
 
     def clear_personal_data(self) -> None:
         """The idle reset: the words, chips and results of the last person go."""
-        self._debounced.cancel()
+        self.session.reset()  # first: folding the keyboard then has no result to fetch chips for
         self.ids.keyboard.hide()
-        self.session.reset()
         self.ids.query.text = ""
-        self._debounced.cancel()
         self.render()
 
     # --- what the resident does ---------------------------------------------------------------
 
     def on_query_text(self, text: str) -> None:
-        now = time.monotonic()
-        burst = now - self._last_key < DEBOUNCE or self.worker.busy
-        self._last_key = now
-        self._debounced.cancel()
-        if burst:
-            self._debounced()
-        else:
-            self._search_now()
-
-    def _search_now(self, *_args) -> None:
-        self._submit(self.session.set_query(self.ids.query.text))
+        # Every key searches at once: the worker drops or interrupts whatever a newer key overtakes.
+        self._submit(self.session.set_query(text))
 
     def clear_query(self) -> None:
         self.ids.query.text = ""
@@ -151,12 +198,25 @@ class SearchScreen(Screen):
 
     # --- running ------------------------------------------------------------------------------
 
+    def _keyboard_shown(self, _keyboard, shown: bool) -> None:
+        wanted = not shown and self.session.result is not None and not self._shown_with_facets
+        on_screen = self.manager is not None and self.manager.current == self.name  # not folded on leaving
+        if wanted and on_screen and self.session.query.strip():
+            self._submit(self.session.request())  # the rows stay; the chips come with the answer
+        else:
+            self._render_chips()
+
     def _submit(self, request: SearchRequest | None) -> None:
         if request is None:
             self.render()
             return
-        self.searching = True
+        if self.ids.keyboard.shown:
+            # The chips hide behind the keyboard: their counts (a third of a search at 100k documents)
+            # wait until it folds.
+            request = replace(request, with_facets=False)
         self.worker.submit(request)
+        if not self.worker.wait(request, FRAME_BUDGET):
+            self.searching = True  # not back within a frame's time: say so while it runs
 
     def _answered(self, request: SearchRequest, result: SearchResult | None, error: str) -> None:
         if not self.session.is_current(request):
@@ -166,6 +226,7 @@ class SearchScreen(Screen):
             self.status_text = error
             return
         if self.session.accept(request, result):
+            self._shown_with_facets = request.with_facets
             self.render()
             self.shown_serial = request.serial
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
+from kivy.uix.recycleview import RecycleView
 from kivy.utils import escape_markup
 
 from kiosk.ui import theme as theme_module
@@ -70,6 +71,24 @@ class ResultRow(ButtonBehavior, BoxLayout):
 
     def on_release(self) -> None:
         App.get_running_app().open_document(self.doc_id, back_to=self.back_to)
+
+
+class ClippedRecycleView(RecycleView):
+    """A RecycleView that clips its rows with the scissor, not the stencil: a stencil is two more
+    layers of the list's area in every frame, which a software renderer pays for pixel by pixel."""
+
+    clip = ListProperty([0, 0, 0, 0])  # x, y, width, height in window coordinates
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.bind(pos=self._update_clip, size=self._update_clip)
+
+    def on_parent(self, _instance, _parent) -> None:
+        self._update_clip()
+
+    def _update_clip(self, *_args) -> None:
+        x, y = self.to_window(*self.pos)
+        self.clip = [round(x), round(y), round(self.width), round(self.height)]
 
 
 class GroupRow(ButtonBehavior, BoxLayout):
