@@ -11,8 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from pypinyin import Style, lazy_pinyin
+from pathlib import Path
 
 from kiosk.catalog.docnumber import order_number
 
@@ -54,14 +53,45 @@ def runs(text: str) -> list[str]:
     return RUN.findall(text)
 
 
+# zhconv's zh-cn table, written out by kiosk.catalog.simplified_table: importing zhconv would load
+# every locale's tables (~12 MB) into the kiosk's UI process for a few queries a day.
+SIMPLIFIED_TABLE = Path(__file__).resolve().parents[2] / "assets" / "zhconv" / "zh-cn.tsv"
+
+
+@lru_cache(maxsize=1)
+def _simplified_table() -> tuple[dict[str, str], frozenset[str]]:
+    """The table (~12k entries, ~2 MB loaded) and every prefix of its keys, read on first use."""
+    table: dict[str, str] = {}
+    for line in SIMPLIFIED_TABLE.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("\t")
+        table[key] = value
+    prefixes = frozenset(key[:end] for key in table for end in range(1, len(key) + 1))
+    return table, prefixes
+
+
 @lru_cache(maxsize=256)
 def to_simplified(text: str) -> str:
-    """Traditional → simplified (zhconv); the catalog is written in simplified characters."""
+    """Traditional → simplified, exactly as zhconv.convert(text, "zh-cn") does (longest match from the
+    left over the same table); the catalog is written in simplified characters."""
     if not _IS_CJK.search(text):
         return text
-    import zhconv  # loads its tables on first use only
-
-    return zhconv.convert(text, "zh-cn")
+    table, prefixes = _simplified_table()
+    out: list[str] = []
+    pos, size = 0, len(text)
+    while pos < size:
+        end, found, found_end = pos + 1, None, pos
+        while end <= size and text[pos:end] in prefixes:
+            replacement = table.get(text[pos:end])
+            if replacement is not None:
+                found, found_end = replacement, end
+            end += 1
+        if found is None:
+            out.append(text[pos])
+            pos += 1
+        else:
+            out.append(found)
+            pos = found_end
+    return "".join(out)
 
 
 # 文号 as people type them: any bracket or none, 年 or a space between year and serial, 第 optional.
@@ -133,6 +163,10 @@ _SYLLABLE_SET = frozenset(SYLLABLES) | frozenset(_ALIASES)
 
 @lru_cache(maxsize=65536)
 def _word_pinyin(word: str) -> tuple[str, ...]:
+    # Imported here: only the index build (sync, import) and suggestions need readings of text, and
+    # pypinyin's dictionaries hold ~55 MB that the kiosk's UI process must not carry from start-up.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
     return tuple(s.replace("ü", "v") for s in syllables if s.isascii() and s.isalpha())
 
