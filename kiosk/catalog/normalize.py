@@ -175,14 +175,58 @@ def text_pinyin(text: str) -> list[str]:
     """Toneless syllables of the Chinese characters in `text`, in order (other characters dropped).
 
     Word by word (rjieba) with a cache: titles share most of their words, and this is ~30× faster
-    than pypinyin on whole titles with the same readings (行动 xing dong, 成都 cheng du).
+    than pypinyin on whole titles with the same readings (行动 xing dong, 成都 cheng du). In the
+    kiosk's UI process (`answer_in_child_process`) a helper process answers.
     """
+    if _helper is not None:
+        return _helper.ask("pinyin", text)
+    return text_pinyin_here(text)
+
+
+def text_pinyin_here(text: str) -> list[str]:
+    """`text_pinyin` computed in this process."""
     import rjieba
 
     syllables: list[str] = []
     for word in rjieba.cut(text):
         syllables.extend(_word_pinyin(word))
     return syllables
+
+
+def cut_words(text: str) -> list[str]:
+    """rjieba's words of `text` (a helper process answers in the kiosk's UI process)."""
+    if _helper is not None:
+        return _helper.ask("cut", text)
+    return cut_words_here(text)
+
+
+def cut_words_here(text: str) -> list[str]:
+    import rjieba
+
+    return list(rjieba.cut(text))
+
+
+# Set in the kiosk's UI process only: the rare queries that need rjieba or pypinyin (nothing found,
+# a long unspaced phrase) ask a child process, so their ~90 MB never stays in the UI process.
+_helper = None
+
+
+def answer_in_child_process(enabled: bool = True) -> None:
+    """From now on, word segmentation and pinyin of queries run in a helper process (see text_helper)."""
+    global _helper
+    from kiosk.catalog.text_helper import TextHelper
+
+    if _helper is not None:
+        _helper.close()
+    _helper = TextHelper("kiosk.catalog.normalize", _answer_here) if enabled else None
+
+
+def _answer_here(op: str, text: str) -> list[str]:
+    if op == "cut":
+        return cut_words_here(text)
+    if op == "pinyin":
+        return text_pinyin_here(text)
+    raise ValueError(f"unknown text operation {op!r}")
 
 
 def syllable_symbols(syllables: list[str] | tuple[str, ...]) -> str:
@@ -320,3 +364,11 @@ def normalize_query(raw: str | None) -> NormalizedQuery:
             initials = letters
     as_typed = tuple(dict.fromkeys(runs(typed)))[:MAX_TERMS] if typed != text else ()
     return NormalizedQuery(raw=raw, terms=tuple(terms), pinyin=pinyin, initials=initials, as_typed=as_typed)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from kiosk.catalog.text_helper import IDLE_SECONDS, serve
+
+    serve(_answer_here, float(sys.argv[1]) if len(sys.argv) > 1 else IDLE_SECONDS)

@@ -136,6 +136,10 @@ class KioskApp(App):
         return manager
 
     def on_start(self) -> None:
+        from kiosk.catalog.normalize import answer_in_child_process
+
+        # rjieba and pypinyin (~90 MB) for the rare query that needs them live in a helper process.
+        answer_in_child_process()
         self.error_handler = errors.install()
         threading.Thread(target=self._load_input_method, name="ime-loader", daemon=True).start()
         self._start_background_work()
@@ -169,6 +173,9 @@ class KioskApp(App):
             self.sync_scheduler.stop(timeout=5)
         if self.outbox_worker is not None:
             self.outbox_worker.stop()
+        from kiosk.catalog.normalize import answer_in_child_process
+
+        answer_in_child_process(False)
 
     def _start_background_work(self) -> None:
         """Catalog sync on the configured schedule and delivery of applications to central, each in
