@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import pickle
 import subprocess
 import sys
 import threading
@@ -157,11 +156,8 @@ def sync_in_child(
         text=True,
         encoding="utf-8",
     )
-    # The env as this process has it: a config file outside the home, environment overrides, and the
-    # clock's offset from the real one (the trust rules compare the feed's expiry with env.now()).
-    config = env.config
-    state = (env.home, dict(config.values), dict(config.sources), config.path, env.now() - _real_now())
-    proc.stdin.write(json.dumps({"env": pickle.dumps(state).hex(), "source": source}))
+    # The env as this process has it, clock included: the trust rules compare the feed's expiry with now.
+    proc.stdin.write(json.dumps({"env": env.for_child(), "source": source}))
     proc.stdin.close()
     timer = threading.Timer(timeout, proc.kill)
     timer.start()
@@ -187,20 +183,14 @@ def sync_in_child(
     raise ChildSyncFailed("目录同步未完成，已保留原有目录。", f"sync process exited {proc.returncode}: {tail[0]}")
 
 
-def _real_now() -> datetime:
-    return datetime.now().astimezone()
-
-
 def _child_main() -> None:
     """The child's side: one sync, progress and the outcome as JSON lines on stdout."""
     from kiosk.catalog.catalog_db import open_store
-    from kiosk.config import Config
     from kiosk.logs import setup_logging
     from kiosk.sync.updater import sync_catalog
 
     request = json.loads(sys.stdin.read())
-    home, values, sources, path, offset = pickle.loads(bytes.fromhex(request["env"]))
-    env = Env(home=home, config=Config(values=values, sources=sources, path=path), clock=lambda: _real_now() + offset)
+    env = Env.from_parent(request["env"])
     setup_logging(env.log_dir, env.config.log_level, stderr=False)
 
     def say(message: dict) -> None:
