@@ -21,7 +21,7 @@ def _loaded() -> list[str]:
 
 def visit_with_sync_search_and_print_preview(app, results):
     results["after_start"] = _loaded()
-    yield 0.5
+    yield from until(lambda: app.sync_scheduler is not None, what="the background work to start")
     app.sync_scheduler.sync_now()  # a clerk's 同步目录, instead of the timer's first wait
     yield from until(lambda: app.last_sync_outcome is not None, timeout=90, what="the background sync")
     results["sync_ok"] = app.last_sync_outcome.ok
