@@ -131,12 +131,22 @@ def _visit(app, report: dict):
     from kiosk.catalog.models import Document
 
     Document.update(updated_at=app.env.now()).where(Document.id == hits[0]).execute()
+    import time
+
+    from kivy.clock import Clock
+
+    frames: list[float] = []
+    ticking = Clock.schedule_interval(lambda _dt: frames.append(time.perf_counter()), 0)
     app._sync_finished(SyncOutcome(True, app.env.now(), message_en="updated"))
     waited = 0.0
     while app._vocabulary_refreshing and waited < 900:
         yield 0.5
         waited += 0.5
+    ticking.cancel()
     report["vocabulary_refresh_s"] = waited
+    # The screen must stay live meanwhile: the longest gap between two frames during the refresh.
+    gaps = [b - a for a, b in zip(frames, frames[1:], strict=False)]
+    report["vocabulary_refresh_longest_frame_gap_ms"] = round(max(gaps) * 1000) if gaps else None
     report["after_vocabulary_refresh_mb"] = rss_mb()
     yield 5.0
     report["settled_mb"] = rss_mb()
@@ -217,7 +227,8 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"{size:>7,} docs: RSS start {r['after_start_mb']} MB, input method {r['after_ime_mb']} MB, "
                 f"keyboard {r['after_keyboard_mb']} MB, search {r['after_search_mb']} MB, reader + print "
-                f"preview {r['after_reader_mb']} MB, vocabulary refresh {r['after_vocabulary_refresh_mb']} MB, "
+                f"preview {r['after_reader_mb']} MB, vocabulary refresh {r['after_vocabulary_refresh_mb']} MB "
+                f"(longest frame gap meanwhile {r['vocabulary_refresh_longest_frame_gap_ms']} ms), "
                 f"settled {r['settled_mb']} MB ({r['settled_parts_mb']}; target ≤ 250), child processes "
                 f"{r['children_after_search_mb']} MB after the search, {r['children_settled_mb']} MB settled; heavy modules in the UI process at start: "
                 f"{r['heavy_modules_after_start'] or 'none'}, at the end: {r['heavy_modules_loaded'] or 'none'}; "
