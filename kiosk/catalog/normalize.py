@@ -12,8 +12,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.catalog.docnumber import order_number
+
+if TYPE_CHECKING:
+    from kiosk.catalog.text_helper import TextHelper
 
 # Characters that make up searchable text: CJK ideographs (BMP blocks and extension A) and ASCII
 # letters and digits. Everything else (punctuation, spaces, FTS operators) separates terms.
@@ -201,6 +205,7 @@ def cut_words(text: str) -> list[str]:
 
 
 def cut_words_here(text: str) -> list[str]:
+    """`cut_words` computed in this process."""
     import rjieba
 
     return list(rjieba.cut(text))
@@ -208,7 +213,7 @@ def cut_words_here(text: str) -> list[str]:
 
 # Set in the kiosk's UI process only: the rare queries that need rjieba or pypinyin (nothing found,
 # a long unspaced phrase) ask a child process, so their ~90 MB never stays in the UI process.
-_helper = None
+_helper: TextHelper | None = None
 
 
 def answer_in_child_process(enabled: bool = True) -> None:
