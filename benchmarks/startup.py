@@ -1,12 +1,15 @@
 """Cold start of the kiosk to its first touchable home screen, side by side with a bare Kivy
 hello-world window in the same run, at catalog sizes.
 
-    python -m benchmarks.startup --sizes 10000 100000 [--repeats 5] [--workdir DIR] [--out results.json]
+    python -m benchmarks.startup --sizes 10000 100000 [--repeats 5] [--workdir DIR] [--homes DIR] [--out results.json]
 
 "Touchable" is the first frame drawn after the app's on_start with the home screen current: from
 then on a touch is handled. Both programs run as fresh processes on one Xvfb screen started once (so
 X start-up is not counted); the catalog homes (and the input method's lexicon) are built first and
-kept in --workdir for the next run. Page cache is warm after the first repeat: "cold" means a new
+kept in --workdir for the next run. The kiosk child first imports what `kiosk run` (the deployed
+entry, deploy/terminal/kiosk.service) imports: the whole `kiosk` command; BENCHMARK_ENTRY=app
+leaves that out, to see the app's own share. --homes names a folder of homes built already (keystroke-N, by
+benchmarks.keystroke): each is copied into --workdir once, so runs never share a catalog. Page cache is warm after the first repeat: "cold" means a new
 process, not a cold disk. Run by hand, never in CI; note the machine's load with the figures.
 """
 
@@ -28,13 +31,26 @@ REPO = Path(__file__).resolve().parents[1]
 READY = "READY"
 
 
-def build_home(workdir: Path, size: int) -> Path:
-    """A terminal home holding `size` generated documents (and a built lexicon), made once."""
+def build_home(workdir: Path, size: int, homes: Path | None = None) -> Path:
+    """A terminal home holding `size` generated documents (and a built lexicon), made once: copied
+    from `homes`/keystroke-`size` when that exists, generated otherwise."""
     home = workdir / f"home-{size}"
     done = home / ".benchmark-built"
     if done.exists():
         return home
     shutil.rmtree(home, ignore_errors=True)
+    source = homes / f"keystroke-{size}" if homes is not None else None
+    if source is not None and (source / "catalog.sqlite3").exists():
+        print(f"copying {source} to {home} …", flush=True)
+        workdir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["cp", "-a", str(source), str(home)], check=True)
+        code = (
+            "import sys; from pathlib import Path; from kiosk.environment import Env;"
+            "from kiosk.ime.setup import ensure_lexicon; ensure_lexicon(Env.load(Path(sys.argv[1])))"
+        )
+        subprocess.run([sys.executable, "-c", code, str(home)], cwd=REPO, check=True, env=_env(home))
+        done.write_text("ok", encoding="utf-8")
+        return home
     home.mkdir(parents=True)
     code = (
         "import sys, time; from pathlib import Path;"
@@ -132,6 +148,8 @@ def _child(kind: str, home: str | None) -> None:
 
         Hello().run()
         return
+    if os.environ.get("BENCHMARK_ENTRY", "cli") == "cli":
+        import kiosk.cli  # noqa: F401  (what the deployed `kiosk run` loads before the app: every command)
     from kiosk.environment import Env
     from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import KioskApp
@@ -152,6 +170,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kiosk-benchmark-homes")
+    parser.add_argument("--homes", type=Path, help="a folder of built homes (keystroke-N) to copy from")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -159,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
         _child(args.child[0], args.child[1] if len(args.child) > 1 else None)
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
-    homes = {size: build_home(args.workdir, size) for size in args.sizes}
+    homes = {size: build_home(args.workdir, size, args.homes) for size in args.sizes}
     report: dict = {"load_average_before": os.getloadavg(), "sizes": {}}
     with virtual_screen() as display, tempfile.TemporaryDirectory() as scratch:
         kivy_home = Path(scratch) / "kivy"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -132,3 +133,21 @@ class Env:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def for_child(self) -> str:
+        """This env as text for a child process (`from_parent`): home, the effective config (a file
+        outside the home and KIOSK_* overrides included) and the clock's offset from the real one."""
+        config = self.config
+        state = (self.home, dict(config.values), dict(config.sources), config.path, self.now() - _real_now())
+        return pickle.dumps(state).hex()
+
+    @classmethod
+    def from_parent(cls, text: str) -> Env:
+        home, values, sources, path, offset = pickle.loads(bytes.fromhex(text))
+        return cls(
+            home=home, config=Config(values=values, sources=sources, path=path), clock=lambda: _real_now() + offset
+        )
+
+
+def _real_now() -> datetime:
+    return datetime.now().astimezone()

@@ -11,10 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from pypinyin import Style, lazy_pinyin
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.catalog.docnumber import order_number
+
+if TYPE_CHECKING:
+    from kiosk.catalog.text_helper import TextHelper
 
 # Characters that make up searchable text: CJK ideographs (BMP blocks and extension A) and ASCII
 # letters and digits. Everything else (punctuation, spaces, FTS operators) separates terms.
@@ -54,14 +57,45 @@ def runs(text: str) -> list[str]:
     return RUN.findall(text)
 
 
+# zhconv's zh-cn table, written out by kiosk.catalog.simplified_table: importing zhconv would load
+# every locale's tables (~12 MB) into the kiosk's UI process for a few queries a day.
+SIMPLIFIED_TABLE = Path(__file__).resolve().parents[2] / "assets" / "zhconv" / "zh-cn.tsv"
+
+
+@lru_cache(maxsize=1)
+def _simplified_table() -> tuple[dict[str, str], frozenset[str]]:
+    """The table (~12k entries, ~2 MB loaded) and every prefix of its keys, read on first use."""
+    table: dict[str, str] = {}
+    for line in SIMPLIFIED_TABLE.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition("\t")
+        table[key] = value
+    prefixes = frozenset(key[:end] for key in table for end in range(1, len(key) + 1))
+    return table, prefixes
+
+
 @lru_cache(maxsize=256)
 def to_simplified(text: str) -> str:
-    """Traditional → simplified (zhconv); the catalog is written in simplified characters."""
+    """Traditional → simplified, exactly as zhconv.convert(text, "zh-cn") does (longest match from the
+    left over the same table); the catalog is written in simplified characters."""
     if not _IS_CJK.search(text):
         return text
-    import zhconv  # loads its tables on first use only
-
-    return zhconv.convert(text, "zh-cn")
+    table, prefixes = _simplified_table()
+    out: list[str] = []
+    pos, size = 0, len(text)
+    while pos < size:
+        end, found, found_end = pos + 1, None, pos
+        while end <= size and text[pos:end] in prefixes:
+            replacement = table.get(text[pos:end])
+            if replacement is not None:
+                found, found_end = replacement, end
+            end += 1
+        if found is None:
+            out.append(text[pos])
+            pos += 1
+        else:
+            out.append(found)
+            pos = found_end
+    return "".join(out)
 
 
 # 文号 as people type them: any bracket or none, 年 or a space between year and serial, 第 optional.
@@ -133,6 +167,10 @@ _SYLLABLE_SET = frozenset(SYLLABLES) | frozenset(_ALIASES)
 
 @lru_cache(maxsize=65536)
 def _word_pinyin(word: str) -> tuple[str, ...]:
+    # Imported here: only the index build (sync, import) and suggestions need readings of text, and
+    # pypinyin's dictionaries hold ~55 MB that the kiosk's UI process must not carry from start-up.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
     return tuple(s.replace("ü", "v") for s in syllables if s.isascii() and s.isalpha())
 
@@ -141,14 +179,59 @@ def text_pinyin(text: str) -> list[str]:
     """Toneless syllables of the Chinese characters in `text`, in order (other characters dropped).
 
     Word by word (rjieba) with a cache: titles share most of their words, and this is ~30× faster
-    than pypinyin on whole titles with the same readings (行动 xing dong, 成都 cheng du).
+    than pypinyin on whole titles with the same readings (行动 xing dong, 成都 cheng du). In the
+    kiosk's UI process (`answer_in_child_process`) a helper process answers.
     """
+    if _helper is not None:
+        return _helper.ask("pinyin", text)
+    return text_pinyin_here(text)
+
+
+def text_pinyin_here(text: str) -> list[str]:
+    """`text_pinyin` computed in this process."""
     import rjieba
 
     syllables: list[str] = []
     for word in rjieba.cut(text):
         syllables.extend(_word_pinyin(word))
     return syllables
+
+
+def cut_words(text: str) -> list[str]:
+    """rjieba's words of `text` (a helper process answers in the kiosk's UI process)."""
+    if _helper is not None:
+        return _helper.ask("cut", text)
+    return cut_words_here(text)
+
+
+def cut_words_here(text: str) -> list[str]:
+    """`cut_words` computed in this process."""
+    import rjieba
+
+    return list(rjieba.cut(text))
+
+
+# Set in the kiosk's UI process only: the rare queries that need rjieba or pypinyin (nothing found,
+# a long unspaced phrase) ask a child process, so their ~90 MB never stays in the UI process.
+_helper: TextHelper | None = None
+
+
+def answer_in_child_process(enabled: bool = True) -> None:
+    """From now on, word segmentation and pinyin of queries run in a helper process (see text_helper)."""
+    global _helper
+    from kiosk.catalog.text_helper import TextHelper
+
+    if _helper is not None:
+        _helper.close()
+    _helper = TextHelper("kiosk.catalog.normalize", _answer_here) if enabled else None
+
+
+def _answer_here(op: str, text: str) -> list[str]:
+    if op == "cut":
+        return cut_words_here(text)
+    if op == "pinyin":
+        return text_pinyin_here(text)
+    raise ValueError(f"unknown text operation {op!r}")
 
 
 def syllable_symbols(syllables: list[str] | tuple[str, ...]) -> str:
@@ -286,3 +369,11 @@ def normalize_query(raw: str | None) -> NormalizedQuery:
             initials = letters
     as_typed = tuple(dict.fromkeys(runs(typed)))[:MAX_TERMS] if typed != text else ()
     return NormalizedQuery(raw=raw, terms=tuple(terms), pinyin=pinyin, initials=initials, as_typed=as_typed)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from kiosk.catalog.text_helper import IDLE_SECONDS, serve
+
+    serve(_answer_here, float(sys.argv[1]) if len(sys.argv) > 1 else IDLE_SECONDS)

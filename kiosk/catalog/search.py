@@ -36,6 +36,7 @@ from kiosk.catalog.models import database
 from kiosk.catalog.normalize import (
     CJK,
     NormalizedQuery,
+    cut_words,
     fold,
     initial_pairs,
     normalize_query,
@@ -758,12 +759,10 @@ def _int(value: Any, default: int) -> int:
 
 def _segmented(terms: tuple[str, ...]) -> tuple[str, ...]:
     """Long unspaced Chinese split into words (低保申请条件 → 低保 申请 条件), when not found whole."""
-    import rjieba
-
     out: list[str] = []
     for term in terms:
         if len(term) >= 4 and any("\u4e00" <= ch <= "\u9fff" for ch in term):
-            words = [w for w in rjieba.cut(term) if w.strip() and w not in _STOP_WORDS]
+            words = [w for w in cut_words(term) if w.strip() and w not in _STOP_WORDS]
             out.extend(w for w in words if w not in out)
         elif term not in out:
             out.append(term)

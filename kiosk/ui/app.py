@@ -46,6 +46,7 @@ from kiosk.usage import count_idle_reset  # noqa: E402
 from kiosk.watchdog import Notifier, enable_stack_dumps, install_test_freeze_hook  # noqa: E402
 
 log = logging.getLogger(__name__)
+STARTUP_GRACE_SECONDS = 0.5  # the input method and background work start this long after the first frame
 SCREENS_DIR = Path(__file__).parent / "screens"
 
 Builder.load_string(
@@ -136,14 +137,23 @@ class KioskApp(App):
         return manager
 
     def on_start(self) -> None:
+        from kiosk.catalog.normalize import answer_in_child_process
+
+        # rjieba and pypinyin (~90 MB) for the rare query that needs them live in a helper process.
+        answer_in_child_process()
         self.error_handler = errors.install()
-        threading.Thread(target=self._load_input_method, name="ime-loader", daemon=True).start()
-        self._start_background_work()
+        # After the home screen's first frames: the loader thread holds the GIL for much of its work
+        # (reading every title for the handwriting recogniser) and would delay them.
+        Clock.schedule_once(self._start_loading, STARTUP_GRACE_SECONDS)
         from kivy.core.window import Window
 
         Window.bind(on_touch_down=self.idle.touched, on_key_down=self.idle.touched)
         Clock.schedule_interval(self.idle.check, 1.0)
         self._start_watchdog()
+
+    def _start_loading(self, _dt: float = 0) -> None:
+        threading.Thread(target=self._load_input_method, name="ime-loader", daemon=True).start()
+        self._start_background_work()
 
     def _start_watchdog(self) -> None:
         """READY=1 on the first frame of the home screen, then WATCHDOG=1 from the main loop itself: pings
@@ -169,6 +179,9 @@ class KioskApp(App):
             self.sync_scheduler.stop(timeout=5)
         if self.outbox_worker is not None:
             self.outbox_worker.stop()
+        from kiosk.catalog.normalize import answer_in_child_process
+
+        answer_in_child_process(False)
 
     def _start_background_work(self) -> None:
         """Catalog sync on the configured schedule and delivery of applications to central, each in

@@ -25,7 +25,7 @@ from kiosk.printing.quota import QuotaExceeded
 from kiosk.ui.readaloud import ReadsAloud
 from kiosk.ui.theme import READER_STEPS, theme
 from kiosk.ui.widgets import header  # noqa: F401  (registers KioskHeader for reader.kv)
-from kiosk.ui.widgets.pdfview import image_texture, pdf_lock  # the import registers PdfPageView too
+from kiosk.ui.widgets.pdfview import image_texture  # the import registers PdfPageView too
 from kiosk.usage import count_view
 
 log = logging.getLogger(__name__)
@@ -380,13 +380,9 @@ class PrintDialog(ModalView):
         env, large = app.env, theme.elderly
 
         def prepare():
-            from kiosk.printing.preview import render_page
-            from kiosk.printing.service import render_document
+            from kiosk.printing.preview import preview_in_child
 
-            _doc, pdf = render_document(env, self.doc_id, large=large)
-            with pdf_lock:
-                image = render_page(pdf, 1, width=720)
-            return pdf.pages, image
+            return preview_in_child(env, self.doc_id, large=large, width=720)
 
         in_background(prepare, self._prepared, "print-preview")
 

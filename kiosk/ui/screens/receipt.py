@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -17,10 +17,11 @@ from kiosk.applications.readaloud import receipt_speech
 from kiosk.applications.receipt import receipt_rows, rows_text
 from kiosk.applications.tracking import damm_digit, normalize_tracking
 from kiosk.errors import KioskError
-from kiosk.printing.backends.base import COMPLETED
-from kiosk.printing.service import PrintOutcome, load_receipt_data, print_receipt
 from kiosk.ui.readaloud import ReadsAloud
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for receipt.kv)
+
+if TYPE_CHECKING:
+    from kiosk.printing.service import PrintOutcome
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class LookupScreen(Screen):
             self.message = problem
             return
         app = App.get_running_app()
+        from kiosk.printing.service import load_receipt_data  # reportlab and pdfium only once used
+
         try:
             data = load_receipt_data(app.env, text)
         except KioskError as exc:
@@ -152,6 +155,8 @@ class ReceiptScreen(ReadsAloud, Screen):
         env = App.get_running_app().env
 
         def work() -> None:
+            from kiosk.printing.service import print_receipt
+
             try:
                 outcome, error = print_receipt(env, data), None
             except KioskError as exc:
@@ -173,6 +178,8 @@ class ReceiptScreen(ReadsAloud, Screen):
 
 def printed_message(outcome: PrintOutcome) -> str:
     """What the resident is told once the printer has the receipt."""
+    from kiosk.printing.backends.base import COMPLETED
+
     job = outcome.job
     if outcome.printer.startswith("folder"):
         return "回执已保存（本终端未连接打印机），如需纸质回执请联系工作人员。"
