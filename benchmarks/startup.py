@@ -149,7 +149,9 @@ def _child(kind: str, home: str | None) -> None:
         Hello().run()
         return
     if os.environ.get("BENCHMARK_ENTRY", "cli") == "cli":
-        import kiosk.cli  # noqa: F401  (what the deployed `kiosk run` loads before the app: every command)
+        from kiosk.cli import main
+
+        main.get_command(None, "run")  # what the deployed `kiosk run` loads before the app
     from kiosk.environment import Env
     from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import KioskApp

@@ -1,27 +1,8 @@
-"""The `kiosk` command: parses arguments, calls one core function, prints. Commands live in sibling modules."""
+"""The `kiosk` command: parses arguments, calls one core function, prints. Commands live in sibling modules,
+imported when their command is asked for (`kiosk.cli.base.COMMAND_MODULES`)."""
 
 from __future__ import annotations
 
-from kiosk.cli import (  # noqa: F401  (each module registers its commands)
-    applications,
-    central,
-    central_console,
-    central_feed,
-    central_intake,
-    central_release,
-    central_report,
-    config_cmd,
-    docs,
-    heartbeat,
-    ime,
-    printing,
-    provision,
-    run,
-    search,
-    sync,
-    ui,
-    update,
-)
-from kiosk.cli.base import main
+from kiosk.cli.base import load_commands, main
 
-__all__ = ["main"]
+__all__ = ["load_commands", "main"]

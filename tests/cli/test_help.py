@@ -10,9 +10,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from kiosk.cli import main
+from kiosk.cli import load_commands, main
 from tests.conftest import REPO
 
+load_commands()  # every command registered, as `kiosk --help` sees them
 README = REPO / "README.md"
 PAGES = [README, *sorted((REPO / "docs").glob("*.md"))]
 
