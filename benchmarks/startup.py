@@ -7,7 +7,7 @@ hello-world window in the same run, at catalog sizes.
 then on a touch is handled. Both programs run as fresh processes on one Xvfb screen started once (so
 X start-up is not counted); the catalog homes (and the input method's lexicon) are built first and
 kept in --workdir for the next run. The kiosk child first imports what `kiosk run` (the deployed
-entry, deploy/terminal/kiosk.service) imports: the whole `kiosk` command; BENCHMARK_ENTRY=app
+entry, deploy/terminal/kiosk.service) imports: the `kiosk` command and its run subcommand; BENCHMARK_ENTRY=app
 leaves that out, to see the app's own share. --homes names a folder of homes built already (keystroke-N, by
 benchmarks.keystroke): each is copied into --workdir once, so runs never share a catalog. Page cache is warm after the first repeat: "cold" means a new
 process, not a cold disk. Run by hand, never in CI; note the machine's load with the figures.
