@@ -18,6 +18,7 @@ from kiosk.cli import (  # noqa: F401  (each module registers its commands)
     provision,
     run,
     search,
+    staff,
     sync,
     ui,
     update,
