@@ -28,6 +28,10 @@ def in_background(name: str, work: Callable[[], Any], done: Callable[[Any, Kiosk
             result, error = work(), None
         except KioskError as exc:
             result, error = None, exc
+        except Exception as exc:  # the thread's boundary: log it; the screen shows a calm message
+            log.exception("%s failed unexpectedly", name)
+            result = None
+            error = KioskError("操作未能完成，请联系技术人员。", f"unexpected error: {exc.__class__.__name__}: {exc}")
         finally:
             from kiosk.applications.models import database as applications
             from kiosk.catalog.models import database as catalog

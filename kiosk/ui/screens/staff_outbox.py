@@ -28,8 +28,11 @@ class StaffOutboxScreen(Screen):
         env = App.get_running_app().env
         in_background("staff-outbox", lambda: deliver_now(env), self._sent)
 
-    def _sent(self, outcome, _error) -> None:
+    def _sent(self, outcome, error) -> None:
         self.sending = False
+        if error is not None:
+            self.ok, self.message = False, error.message_zh
+            return
         self.ok = outcome.ok
         self.message = outcome.message_zh
         log.info("outbox delivered by a clerk: %s", outcome.message_en)

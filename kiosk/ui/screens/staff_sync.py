@@ -44,8 +44,11 @@ class StaffSyncScreen(Screen):
             self.phase = f"{phase_zh(phase)}：{done} / {total}"
             self.done, self.total = done, max(total, 1)
 
-    def _finished(self, outcome, _error) -> None:
+    def _finished(self, outcome, error) -> None:
         self.running = False
+        if error is not None:
+            self.ok, self.outcome = False, "同步失败：" + error.message_zh
+            return
         self.ok = outcome.ok
         self.outcome = outcome.message_zh
         if outcome.ok:
