@@ -46,7 +46,8 @@ OPTIONS: tuple[Option, ...] = (
         "staff_pin_hash",
         str,
         "",
-        "Hash of the clerks' staff PIN. Staff mode is not built yet: nothing sets or reads it today.",
+        "Salted scrypt hash of the clerks' staff PIN, to provision many terminals with one PIN; "
+        "`kiosk staff set-pin` writes HOME/staff_pin instead, which wins. Never the PIN itself.",
         secret=True,
     ),
     # Sync.

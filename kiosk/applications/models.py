@@ -50,6 +50,7 @@ class Application(BaseModel):
     status_at = CharField(null=True)
     confirmed_at = CharField(null=True, index=True)  # when central acknowledged receipt
     purged_at = CharField(null=True)
+    channel = CharField(default="kiosk")  # kiosk.applications.channels: kiosk | paper
 
     class Meta:
         table_name = "application"

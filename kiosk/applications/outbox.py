@@ -20,7 +20,7 @@ import requests
 from peewee import PeeweeException
 
 from kiosk import heartbeat, usage
-from kiosk.applications import statuses
+from kiosk.applications import channels, statuses
 from kiosk.applications.applications_db import open_applications
 from kiosk.applications.models import Application, Outbox, database
 from kiosk.applications.records import personal_data, purge_expired, sealer_for
@@ -119,7 +119,7 @@ def _headers(env: Env) -> dict[str, str]:
 
 
 def payload(app: Application, data: dict[str, Any]) -> dict[str, Any]:
-    return {
+    body = {
         "tracking": app.tracking,
         "terminal_id": app.terminal_id,
         "received_at": app.received_at,
@@ -128,6 +128,11 @@ def payload(app: Application, data: dict[str, Any]) -> dict[str, Any]:
         "calendar_complete": bool(app.calendar_complete),
         "application": data,
     }
+    # Only a paper application says how it came: a kiosk one goes out as before, so a central that
+    # predates the field keeps taking everything residents type in.
+    if app.channel != channels.KIOSK:
+        body["channel"] = app.channel
+    return body
 
 
 def deliver_outbox(env: Env, *, force: bool = False, http: requests.Session | None = None) -> DeliveryReport:

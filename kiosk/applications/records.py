@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import fn
 
-from kiosk.applications import statuses
+from kiosk.applications import channels, statuses
 from kiosk.applications.applications_db import open_applications
 from kiosk.applications.deadlines import deadlines_for
 from kiosk.applications.masking import mask_address, mask_email, mask_id, mask_name, mask_phone, mask_text
@@ -92,8 +92,11 @@ def sealer_for(env: Env, *, create: bool = False) -> Sealer | None:
     return Sealer(key) if key is not None else None
 
 
-def submit_application(env: Env, raw: Any) -> Application:
-    """Store a valid application and queue it for central. Returns only once it is on disk for good."""
+def submit_application(env: Env, raw: Any, *, channel: str = channels.KIOSK) -> Application:
+    """Store a valid application and queue it for central. Returns only once it is on disk for good.
+    `channel` paper: handed in on paper and entered by a clerk (staff mode)."""
+    if channel not in channels.CHANNELS:
+        raise BadInput("申请渠道无效。", f"unknown channel {channel!r}", field="channel")
     cleaned, errors = check_application(env, raw)
     if errors:
         raise InvalidApplication(errors)
@@ -132,12 +135,13 @@ def submit_application(env: Env, raw: Any) -> Application:
             key_id=sealer.key_id,
             sealed=sealer.seal(cleaned, tracking),
             status=statuses.PENDING,
+            channel=channel,
         )
         Outbox.create(application=tracking)
     # SQLite fsync'd the WAL at commit (synchronous=full); a WAL file created just now also needs
     # its directory entry on disk, or a power cut could take the whole file with it.
     fsync_dir(env.applications_db.parent)
-    log.info("application %s stored and queued for central", tracking)
+    log.info("application %s (%s) stored and queued for central", tracking, channel)
     count_application(env)
     return app
 
@@ -222,6 +226,8 @@ def masked_view(env: Env, app: Application, sealer: Sealer | None = None) -> dic
         "status_note": app.status_note,
         "status_at": app.status_at,
         "purged": app.sealed is None,
+        "channel": app.channel,
+        "channel_zh": channels.label_zh(app.channel),
     }
 
 

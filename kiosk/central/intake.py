@@ -22,7 +22,7 @@ from typing import Any
 
 from peewee import IntegrityError, SqliteDatabase, fn
 
-from kiosk.applications import statuses
+from kiosk.applications import channels, statuses
 from kiosk.applications.tracking import is_valid_tracking, normalize_tracking, parse_tracking
 from kiosk.applications.validation import FieldError, validate_application
 from kiosk.central.intake_models import IntakeApplication, StatusChange, Terminal, intake_database
@@ -37,6 +37,9 @@ IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ENVELOPE = ("tracking", "received_at", "application")
 # What terminals also send, from their own calendar; central counts deadlines itself and ignores these.
 TERMINAL_OPINIONS = ("terminal_id", "due", "extended_due", "calendar_complete")
+# Optional: how the application was received (kiosk.applications.channels); terminals of earlier
+# releases and kiosk applications leave it out, which means the kiosk.
+OPTIONAL = ("channel",)
 MAX_STATUS_QUERY = 500
 WITHDRAWN_OUTCOME = "三(六)3"  # a withdrawn application ends as 其他处理 / 其他 in the annual report
 # A terminal's clock may run a little fast (no NTP in some halls): a received_at up to this far
@@ -224,7 +227,7 @@ def _envelope_errors(body: Any) -> list[FieldError]:
         return [FieldError("body", "bad_type", "请求格式不正确。", "body must be a JSON object")]
     errors = []
     for key in body:
-        if key not in ENVELOPE and key not in TERMINAL_OPINIONS:
+        if key not in ENVELOPE and key not in TERMINAL_OPINIONS and key not in OPTIONAL:
             errors.append(FieldError(key, "unknown_field", "未知的项目。", "unknown field"))
     for key in ENVELOPE:
         if key not in body:
@@ -233,6 +236,12 @@ def _envelope_errors(body: Any) -> list[FieldError]:
         errors.append(FieldError("tracking", "bad_format", "查询号无效。", "tracking number malformed"))
     if "received_at" in body and _datetime(body["received_at"]) is None:
         errors.append(FieldError("received_at", "bad_format", "收到时间无效。", "received_at must be ISO 8601"))
+    if "channel" in body and body["channel"] not in channels.CHANNELS:
+        errors.append(
+            FieldError(
+                "channel", "bad_choice", "申请渠道无效。", f"channel must be one of {', '.join(channels.CHANNELS)}"
+            )
+        )
     return errors
 
 
@@ -343,6 +352,7 @@ def record_application(
                 id_type=cleaned["id_type"],
                 delivery_form=cleaned["delivery_form"],
                 delivery_way=cleaned["delivery_way"],
+                channel=body.get("channel", channels.KIOSK),
                 **sealed,
                 status=statuses.RECEIVED,
                 status_at=stamp,
@@ -481,6 +491,8 @@ def application_row(app: IntakeApplication, *, full: bool = False) -> dict[str, 
         "description": shown["description"],
         "delivery_form": app.delivery_form,
         "delivery_way": app.delivery_way,
+        "channel": app.channel,
+        "channel_zh": channels.label_zh(app.channel),
         "outcome": app.outcome,
         "closed_at": app.closed_at,
         "purged": app.sealed is None,

@@ -66,6 +66,7 @@ class IntakeApplication(BaseModel):
     outcome = CharField(null=True)  # the annual report's row, e.g. 三(三)4, once answered or withdrawn
     closed_at = CharField(null=True)  # when it was answered or withdrawn: the year it counts under 三
     purged_at = CharField(null=True)
+    channel = CharField(default="kiosk")  # kiosk | paper (kiosk.applications.channels)
 
     class Meta:
         table_name = "intake_application"

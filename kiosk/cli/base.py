@@ -186,6 +186,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "search": ("search",),
     "selfcheck": ("update",),
     "status": ("sync",),
+    "staff": ("staff",),
     "sync": ("sync",),
     "ui": ("ui",),
     "update": ("update",),

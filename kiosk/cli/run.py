@@ -27,4 +27,6 @@ def run_cmd(fullscreen: bool | None) -> None:
     from kiosk.ui.app import run_app  # Kivy only loads when the UI is really wanted
 
     open_catalog(env)
-    run_app(env, fullscreen=fullscreen)
+    status = run_app(env, fullscreen=fullscreen)
+    if status:  # a clerk left kiosk mode: the unit must not restart it (RestartPreventExitStatus=)
+        click.get_current_context().exit(status)

@@ -29,7 +29,7 @@ from kivy.app import App  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.config import Config as KivyConfig  # noqa: E402
 from kivy.lang import Builder  # noqa: E402
-from kivy.properties import ObjectProperty, StringProperty  # noqa: E402
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty  # noqa: E402
 from kivy.uix.modalview import ModalView  # noqa: E402
 from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
 
@@ -41,12 +41,16 @@ from kiosk.ui import errors  # noqa: E402
 from kiosk.ui.fonts import register_cjk_font  # noqa: E402
 from kiosk.ui.idle import IdleReset, countdown_text  # noqa: E402
 from kiosk.ui.theme import theme  # noqa: E402
-from kiosk.ui.widgets import header  # noqa: E402, F401  (KioskHeader, used by every screen)
+from kiosk.ui.widgets import header  # noqa: E402  (KioskHeader, used by every screen; the staff corner)
 from kiosk.usage import count_idle_reset  # noqa: E402
 from kiosk.watchdog import Notifier, enable_stack_dumps, install_test_freeze_hook  # noqa: E402
 
 log = logging.getLogger(__name__)
 STARTUP_GRACE_SECONDS = 0.5  # the input method and background work start this long after the first frame
+# `kiosk run`'s exit status after a clerk's 退出自助模式 with the PIN: the unit's RestartPreventExitStatus=
+# names it, so Restart=always does not bring the kiosk straight back.
+LEFT_KIOSK_EXIT_STATUS = 80
+STAFF_SCREENS = ("staff_home", "staff_queue", "staff_reprint", "staff_sync", "staff_printers", "staff_outbox")
 SCREENS_DIR = Path(__file__).parent / "screens"
 
 Builder.load_string(
@@ -91,6 +95,7 @@ class KioskApp(App):
     # The input method, loaded off the UI thread (the first start also builds its lexicon, ~20 s).
     ime_engine = ObjectProperty(None, allownone=True)
     ime_recognizer = ObjectProperty(None, allownone=True)
+    staff_mode = BooleanProperty(False)  # a clerk's staff session is open: every header shows 工作人员模式
 
     def __init__(self, env: Env, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -99,7 +104,7 @@ class KioskApp(App):
         self.speaker = Speaker()
         self.sync_scheduler = None
         self.outbox_worker = None
-        self.last_sync_outcome = None  # for the freshness line (staff mode, not built yet, will show it too)
+        self.last_sync_outcome = None  # for the freshness line and the staff home
         self.print_quota = PageQuota(env.config.print_quota_pages)  # one per visit, renewed by the idle reset
         self.error_handler: errors.CalmErrorHandler | None = None
         self.countdown = IdleCountdown()
@@ -111,6 +116,12 @@ class KioskApp(App):
         )
         self._vocabulary_refreshing = False
         self.watchdog = Notifier()
+        self.staff_session = None
+        self.corner_hold = header.StaffCornerHold(
+            lambda: self.open_staff_pin("enter"),
+            enabled=lambda: self.root is not None and not self.staff_mode and self.root.current != "staff_pin",
+        )
+        self.exit_status = 0
 
     def build(self) -> ScreenManager:
         from kiosk.ui.screens.apply import ApplyScreen
@@ -120,6 +131,13 @@ class KioskApp(App):
         from kiosk.ui.screens.reader import ReaderScreen
         from kiosk.ui.screens.receipt import LookupScreen, ReceiptScreen
         from kiosk.ui.screens.search import SearchScreen
+        from kiosk.ui.screens.staff_home import StaffHomeScreen
+        from kiosk.ui.screens.staff_outbox import StaffOutboxScreen
+        from kiosk.ui.screens.staff_pin import StaffPinScreen
+        from kiosk.ui.screens.staff_printers import StaffPrintersScreen
+        from kiosk.ui.screens.staff_queue import StaffQueueScreen
+        from kiosk.ui.screens.staff_reprint import StaffReprintScreen
+        from kiosk.ui.screens.staff_sync import StaffSyncScreen
 
         register_cjk_font()
         theme.set_elderly(self.env.config.elderly_mode)
@@ -134,6 +152,13 @@ class KioskApp(App):
         manager.add_widget(ApplyScreen(name="apply"))
         manager.add_widget(LookupScreen(name="lookup"))
         manager.add_widget(ReceiptScreen(name="receipt"))
+        manager.add_widget(StaffPinScreen(name="staff_pin"))
+        manager.add_widget(StaffHomeScreen(name="staff_home"))
+        manager.add_widget(StaffQueueScreen(name="staff_queue"))
+        manager.add_widget(StaffReprintScreen(name="staff_reprint"))
+        manager.add_widget(StaffSyncScreen(name="staff_sync"))
+        manager.add_widget(StaffPrintersScreen(name="staff_printers"))
+        manager.add_widget(StaffOutboxScreen(name="staff_outbox"))
         return manager
 
     def on_start(self) -> None:
@@ -148,6 +173,7 @@ class KioskApp(App):
         from kivy.core.window import Window
 
         Window.bind(on_touch_down=self.idle.touched, on_key_down=self.idle.touched)
+        self.corner_hold.install(Window)
         Clock.schedule_interval(self.idle.check, 1.0)
         self._start_watchdog()
 
@@ -192,14 +218,15 @@ class KioskApp(App):
         config = self.env.config
         if config.sync_source:
             self.sync_scheduler = SyncScheduler(
-                self.env, lambda outcome: Clock.schedule_once(lambda _dt: self._sync_finished(outcome))
+                self.env, lambda outcome: Clock.schedule_once(lambda _dt: self.sync_finished(outcome))
             )
             self.sync_scheduler.start()
         if config.central_url:
             self.outbox_worker = OutboxWorker(self.env)
             self.outbox_worker.start()
 
-    def _sync_finished(self, outcome) -> None:
+    def sync_finished(self, outcome) -> None:
+        """A sync ended (the scheduler's or a clerk's 立即同步), on the UI thread."""
         self.last_sync_outcome = outcome
         if not outcome.ok:
             log.warning("background sync failed: %s", outcome.message_en)
@@ -241,7 +268,8 @@ class KioskApp(App):
         self.root.current = "reader"
 
     def go_home(self) -> None:
-        self.root.current = "home"
+        """返回首页: the residents' home, or the staff home while a clerk's session is open."""
+        self.root.current = "staff_home" if self.staff_mode else "home"
 
     def start_application(self) -> None:
         """申请公开 on the home screen: always a fresh, empty form."""
@@ -255,13 +283,81 @@ class KioskApp(App):
         self.root.get_screen("receipt").show(data, submitted=submitted)
         self.root.current = "receipt"
 
+    # --- staff mode -----------------------------------------------------------------------------
+
+    def staff_gate(self):
+        from kiosk.staff.session import StaffGate
+
+        return StaffGate(self.env)
+
+    def open_staff_pin(self, purpose: str) -> None:
+        """The PIN pad: `enter` after the corner hold, `leave` before 退出自助模式."""
+        if self.root is None:
+            return
+        back_to = self.root.current if self.root.current != "staff_pin" else "home"
+        self.root.get_screen("staff_pin").start(purpose, back_to=back_to)
+        self.root.current = "staff_pin"
+
+    def staff_opened(self, session) -> None:
+        self.staff_session = session
+        self.staff_mode = True
+        self.root.current = "staff_home"
+
+    def open_staff(self, name: str) -> None:
+        """One of the clerk's screens; never without an open staff session."""
+        if not self.staff_mode or name not in STAFF_SCREENS:
+            return
+        self.staff_session.touch()
+        if name == "staff_sync":
+            self.root.get_screen(name).start()
+        self.root.current = name
+
+    def staff_reprint(self, tracking: str) -> None:
+        """补打回执 on a row of 申请队列: the reprint screen prints that number."""
+        if not self.staff_mode:
+            return
+        screen = self.root.get_screen("staff_reprint")
+        self.root.current = "staff_reprint"
+        screen.print_number(tracking)
+
+    def start_paper_application(self) -> None:
+        """纸质申请录入: the residents' form, in paper mode, for a clerk."""
+        if not self.staff_mode:
+            return
+        self.root.get_screen("apply").start(paper=True)
+        self.root.current = "apply"
+
+    def paper_application_done(self, receipt: dict) -> None:
+        from kiosk.applications.tracking import format_tracking
+
+        home = self.root.get_screen("staff_home")
+        home.notice = f"纸质申请已录入，查询号 {format_tracking(receipt['tracking'])}；可在“补打回执”打印回执。"
+        self.root.current = "staff_home" if self.staff_mode else "home"
+
+    def end_staff_mode(self, reason: str) -> None:
+        """退出工作人员模式, or the idle reset: the session ends and the residents' home shows."""
+        if self.staff_session is not None:
+            self.staff_session.close(reason)
+        self.staff_session = None
+        self.staff_mode = False
+        for name in (*STAFF_SCREENS, "staff_pin"):
+            self.root.get_screen(name).reset()
+        self.root.current = "home"
+
+    def leave_kiosk(self) -> None:
+        """退出自助模式, after the PIN was asked again: the app stops with its own exit status."""
+        log.warning("kiosk mode left by a clerk (staff PIN confirmed)")
+        self.exit_status = LEFT_KIOSK_EXIT_STATUS
+        self.end_staff_mode("退出自助模式")
+        self.stop()
+
     # --- the idle reset -------------------------------------------------------------------------
 
     def session_in_use(self) -> bool:
         """Something a resident did is on screen: worth a countdown before it goes."""
         if self.root is None:
             return False
-        if self.root.current != "home" or theme.elderly != self.env.config.elderly_mode:
+        if self.staff_mode or self.root.current != "home" or theme.elderly != self.env.config.elderly_mode:
             return True
         return any(getattr(screen, "in_use", lambda: False)() for screen in self.root.screens)
 
@@ -281,6 +377,8 @@ class KioskApp(App):
 
         for view in [w for w in Window.children if isinstance(w, ModalView)]:
             view.dismiss(animation=False)  # print dialog, attachment, countdown, error message
+        if self.staff_mode:
+            self.end_staff_mode("idle")
         for screen in self.root.screens:
             clear = getattr(screen, "reset", None) or getattr(screen, "clear_personal_data", None)
             if clear is not None:
@@ -294,8 +392,12 @@ class KioskApp(App):
             self.root.current = "home"
 
 
-def run_app(env: Env, fullscreen: bool | None = None) -> None:
+def run_app(env: Env, fullscreen: bool | None = None) -> int:
+    """Run the kiosk until it stops; the exit status for `kiosk run` (LEFT_KIOSK_EXIT_STATUS after a
+    clerk's 退出自助模式, else 0)."""
     if fullscreen if fullscreen is not None else env.config.fullscreen:
         KivyConfig.set("graphics", "fullscreen", "auto")
         KivyConfig.set("kivy", "exit_on_escape", "0")  # Esc on a keyboard must not close the kiosk
-    KioskApp(env).run()
+    app = KioskApp(env)
+    app.run()
+    return app.exit_status

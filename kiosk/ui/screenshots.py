@@ -94,11 +94,14 @@ def _drive(app, out: Path, prefix: str, files: list[str]):
         _shrink(target)
         files.append(str(target))
 
+    from kiosk.staff.session import StaffSession
+    from kiosk.ui.app import STAFF_SCREENS
+
     yield 1.0
     manager = app.root
     docs = list_documents()
     reading = next((d for d in docs if is_interpretation(d.title, d.category)), docs[0])
-    special = {"reader", "receipt"}  # need a document or an application to show
+    special = {"reader", "receipt", *STAFF_SCREENS}  # need a document, an application, a staff session
     for name in manager.screen_names:
         if name in special:
             continue
@@ -133,6 +136,17 @@ def _drive(app, out: Path, prefix: str, files: list[str]):
     yield 0.4
     shoot("error-message")
     view.dismiss(animation=False)
+    # The clerk's screens, in a staff session opened without the PIN pad (shown above as staff_pin).
+    app.staff_opened(StaffSession(idle_seconds=app.env.config.idle_reset_seconds))
+    for name in STAFF_SCREENS:
+        manager.current = name
+        yield 0.8
+        for _ in range(50):  # the queue is read in a worker: a fresh home creates its database first
+            if not getattr(manager.current_screen, "loading", False):
+                break
+            yield 0.1
+        shoot(name)
+    app.end_staff_mode("screenshots")
 
 
 def _main() -> None:

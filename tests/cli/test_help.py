@@ -116,7 +116,7 @@ def test_commands_are_found_after_global_options_and_in_code_blocks():
 
 
 def test_a_command_that_does_not_exist_is_caught():
-    (words,) = command_words("kiosk staff set-pin")
+    (words,) = command_words("kiosk staff unlock")
     result = CliRunner().invoke(main, [*words, "--help"])
     assert result.exit_code != 0
 

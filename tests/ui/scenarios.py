@@ -902,3 +902,201 @@ def an_error_in_a_callback_shows_a_calm_message(app, results):
     yield from until(lambda: view() is None, what="the message to close")
     yield from _open_first(app)
     results["alive"] = [app.root.current, bool(reader.title_text), app.error_handler.handled]
+
+
+# --- staff mode -----------------------------------------------------------------------------------
+
+
+def _corner_touch():
+    """A finger on the top-left corner of the window (Kivy's y grows upwards)."""
+    from kivy.core.window import Window
+    from kivy.tests.common import UnitTestTouch
+
+    return UnitTestTouch(12, Window.height - 12)
+
+
+def _pad_type(pad, digits, enter=True):
+    for digit in digits:
+        touch(next(key for key in pad.children if key.text == digit))
+    if enter:
+        touch(pad.ids.enter_key)
+
+
+def _on_screen(app, name, what):
+    """Wait for `name` to be current, then for its first frames: a touch in the very frame of the switch
+    would land on the screen going away."""
+    yield from until(lambda: app.root.current == name, what=what)
+    yield 0.3
+
+
+def _hold_corner(app, results, key):
+    import time
+
+    finger = _corner_touch()
+    started = time.monotonic()
+    finger.touch_down()
+    yield from until(lambda: app.root.current == "staff_pin", timeout=9, what="the PIN pad after the hold")
+    results[key] = round(time.monotonic() - started, 1)
+    finger.touch_up()
+    yield 0.3
+
+
+def staff_mode_from_the_corner_to_every_staff_screen(app, results):
+    from kivy.core.window import Window
+
+    shots = app.env.home / "shots"
+    shots.mkdir(exist_ok=True)
+    yield 0.5
+    # A resident's tap on the corner, and a hold that slides away, do nothing.
+    finger = _corner_touch()
+    finger.touch_down()
+    yield 1.0
+    finger.touch_up()
+    yield 5.5
+    results["after_short_tap"] = app.root.current
+    finger = _corner_touch()
+    finger.touch_down()
+    yield 1.0
+    finger.touch_move(Window.width / 2, Window.height / 2)
+    yield 5.5
+    finger.touch_up()
+    results["after_slide"] = app.root.current
+
+    # On a screen with 返回 in the corner: the hold opens the pad and 返回 does not fire on lifting.
+    app.root.current = "search"
+    yield 0.3
+    yield from _hold_corner(app, results, "held_seconds")
+    pin = app.root.get_screen("staff_pin")
+    results["pin_screen"] = [app.root.current, pin.title_text, pin.prompt]
+    _pad_type(pin.ids.pad, "111111", enter=False)
+    yield 0.1
+    results["dots"] = pin.ids.dots.text
+    touch(pin.ids.pad.ids.enter_key)
+    yield from until(lambda: pin.message, what="the wrong-PIN message")
+    results["wrong"] = pin.message
+    Window.screenshot(name=str(shots / "staff-pin.png"))
+    _pad_type(pin.ids.pad, "428613")
+    yield from _on_screen(app, "staff_home", "the staff home")
+    staff_home = app.root.get_screen("staff_home")
+    mark = staff_home.ids.header.ids.staff_mark
+    yield 0.2
+    results["mark"] = [mark.text, mark.opacity, mark.width > 0, app.staff_mode]
+    Window.screenshot(name=str(shots / "staff-home.png"))
+
+    # 申请队列, and 补打回执 from a row.
+    touch(staff_home.ids.queue_button)
+    queue = app.root.get_screen("staff_queue")
+    yield from until(lambda: app.root.current == "staff_queue" and queue.ids.rows.children, what="the queue")
+    rows = list(reversed(queue.ids.rows.children))
+    results["queue"] = [queue.message, [[r.heading, r.detail, r.delivery] for r in rows]]
+    results["queue_mark"] = queue.ids.header.ids.staff_mark.text
+    Window.screenshot(name=str(shots / "staff-queue.png"))
+    touch(next(w for w in rows[0].walk() if getattr(w, "text", "") == "补打回执"))
+    reprint = app.root.get_screen("staff_reprint")
+    yield from until(lambda: app.root.current == "staff_reprint" and not reprint.printing, what="the reprint")
+    results["reprint"] = [reprint.shown, reprint.message]
+    Window.screenshot(name=str(shots / "staff-reprint.png"))
+    touch(reprint.ids.header.ids.back_button)
+    yield from _on_screen(app, "staff_home", "the staff home after the reprint")
+
+    # 立即同步: the bar moves and the outcome shows, while the main loop keeps running.
+    sync = app.root.get_screen("staff_sync")
+    seen = []
+    sync.bind(phase=lambda _screen, phase: seen.append(phase))  # every step the worker reports
+    touch(staff_home.ids.sync_button)  # tiles sit in a scroll view: the press lands after its timeout
+    yield from until(lambda: app.root.current == "staff_sync", what="the sync screen")
+    turns = 0  # main-loop turns while the worker syncs: a blocked loop would have none
+    while sync.running or not sync.outcome:
+        turns += 1
+        yield 0.01
+        if turns > 6000:
+            raise WaitedTooLong("waited 60 s for the sync outcome")
+    results["sync"] = {"seen": seen, "outcome": sync.outcome, "ok": sync.ok, "turns": turns}
+    results["sync_bar"] = [sync.ids.bar.value, sync.ids.bar.max]
+    results["last_sync"] = app.last_sync_outcome.message_zh if app.last_sync_outcome else None
+    Window.screenshot(name=str(shots / "staff-sync.png"))
+    app.go_home()
+    yield 0.2
+    results["staff_home_sync_line"] = staff_home.sync_line
+
+    # 打印机 and a test page.
+    touch(staff_home.ids.printers_button)
+    printers = app.root.get_screen("staff_printers")
+    yield from until(
+        lambda: app.root.current == "staff_printers" and len(printers.ids.rows.children) == 2, what="the printers"
+    )
+    prows = list(reversed(printers.ids.rows.children))
+    results["printers"] = [[r.heading, r.detail] for r in prows]
+    touch(prows[1].ids.test_button)
+    yield from until(lambda: not printers.busy and printers.message, what="the test page")
+    results["test_page"] = printers.message
+    Window.screenshot(name=str(shots / "staff-printers.png"))
+    app.go_home()
+    yield 0.3
+
+    # 立即发送 (no central configured here: it says so).
+    touch(staff_home.ids.outbox_button)
+    outbox = app.root.get_screen("staff_outbox")
+    yield from _on_screen(app, "staff_outbox", "the outbox screen")
+    touch(outbox.ids.send_button)
+    yield from until(lambda: not outbox.sending and outbox.message, what="the outbox outcome")
+    results["outbox"] = outbox.message
+    Window.screenshot(name=str(shots / "staff-outbox.png"))
+    app.go_home()
+    yield 0.2
+
+    # 纸质申请录入: the same form, marked, back to the staff home after submission.
+    touch(staff_home.ids.paper_button)
+    form_screen = app.root.get_screen("apply")
+    yield from _on_screen(app, "apply", "the paper form")
+    results["paper_title"] = form_screen.ids.header.title
+    Window.screenshot(name=str(shots / "staff-paper.png"))
+    from tests.applications.samples import person
+
+    values = person(name="王五", consent=False)
+    for _ in range(12):
+        if app.root.current != "apply":
+            break
+        if form_screen.form.step == "consent":
+            form_screen.form.set("consent", True)
+        elif not form_screen.showing_matches:
+            for field in form_screen.form.fields():
+                if field in values:
+                    form_screen.form.set(field, values[field])
+        form_screen.next_step()
+        yield 0.2
+    yield from until(lambda: app.root.current == "staff_home", what="the staff home after the paper form")
+    results["paper_done"] = staff_home.notice
+
+    # The idle reset ends staff mode.
+    app.idle.countdown = 1
+    app.idle.timeout = 3
+    app.idle.touched()
+    yield from until(lambda: app.root.current == "home" and not app.staff_mode, timeout=8, what="the idle reset")
+    results["after_idle"] = [app.root.current, app.staff_mode, app.staff_session is None]
+    app.idle.timeout = 3600
+
+    # 退出自助模式 asks the PIN again, then stops the app with its own exit status.
+    stopped = []
+    app.stop = lambda *args: stopped.append(app.exit_status)
+    try:
+        yield from _hold_corner(app, results, "held_again")
+        _pad_type(pin.ids.pad, "428613")
+        yield from _on_screen(app, "staff_home", "the staff home again")
+        touch(staff_home.ids.leave_kiosk_button)
+        yield from _on_screen(app, "staff_pin", "the PIN pad before leaving")
+        results["leave_prompt"] = [pin.title_text, pin.prompt]
+        _pad_type(pin.ids.pad, "428613")
+        yield from until(lambda: stopped, what="the app to stop")
+        results["left"] = [stopped, app.staff_mode, app.root.current]
+    finally:
+        del app.stop  # the harness stops the app at the end
+
+    # Five wrong PINs lock staff mode.
+    yield from _hold_corner(app, results, "held_third")
+    messages = []
+    for _ in range(5):
+        _pad_type(pin.ids.pad, "111111")
+        yield from until(lambda: not pin.checking and pin.message, what="the answer")
+        messages.append(pin.message)
+    results["lockout"] = messages

@@ -19,6 +19,7 @@ from kivy.uix.togglebutton import ToggleButton
 from kiosk.applications.form import CONSENT_TEXT_ZH, ApplicationForm, submitter_for
 from kiosk.applications.precheck import precheck_for
 from kiosk.errors import KioskError
+from kiosk.staff.paper import paper_submitter
 from kiosk.ui.theme import theme
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for apply.kv)
 from kiosk.ui.widgets.scrolling import scroll_into_view
@@ -106,6 +107,7 @@ class ApplyScreen(Screen):
     showing_matches = BooleanProperty(False)  # "already disclosed?" page between the information and the reason
     cancel_armed = BooleanProperty(False)  # 取消 touched once: a second touch clears the form
     nav_folded = BooleanProperty(False)  # 上一步 / 下一步 give their room to the keyboard
+    paper = BooleanProperty(False)  # a clerk enters a paper application (staff mode): stored marked 纸质申请
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -134,8 +136,9 @@ class ApplyScreen(Screen):
 
     # --- starting and clearing ------------------------------------------------------------------
 
-    def start(self) -> None:
-        """A fresh, empty form (from the home screen's 申请公开)."""
+    def start(self, paper: bool = False) -> None:
+        """A fresh, empty form (from the home screen's 申请公开, or the staff home's 纸质申请录入)."""
+        self.paper = paper
         env = App.get_running_app().env
         self.form = ApplicationForm(today=lambda: env.now().date(), precheck=self._precheck)
         self.showing_matches = False
@@ -221,7 +224,7 @@ class ApplyScreen(Screen):
         app = App.get_running_app()
         self.ids.keyboard.hide()
         try:
-            receipt = form.submit(submitter_for(app.env))
+            receipt = form.submit(paper_submitter(app.env) if self.paper else submitter_for(app.env))
         except KioskError as exc:
             log.warning("application not stored: %s", exc.message_en)
             self.notice = exc.message_zh
@@ -232,7 +235,11 @@ class ApplyScreen(Screen):
             )
             self.render()
             return
+        paper, self.paper = self.paper, False
         self.clear_personal_data()
+        if paper:
+            app.paper_application_done(receipt)
+            return
         app.show_receipt(receipt, submitted=True)
 
     def _precheck(self, description: str, doc_number: str) -> list:
