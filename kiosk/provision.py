@@ -37,6 +37,8 @@ SESSIONS = {"cage": "kiosk.service", "xorg": "kiosk-xorg.service"}
 # The nightly unattended `kiosk update`, whichever session runs the kiosk.
 UPDATE_UNITS = ("kiosk-update.service", "kiosk-update.timer")
 UPDATE_TIMER = "kiosk-update.timer"
+# The units' wrapper that exits with the kiosk's status, not the compositor's.
+SESSION_SCRIPT = Path("usr/local/lib/kiosk/kiosk-session")
 # What each session needs on the real system, and the Debian packages that bring it.
 SESSION_PROGRAMS = {
     "cage": (("/usr/bin/cage", "cage"), ("/usr/bin/Xwayland", "xwayland")),
@@ -333,6 +335,7 @@ def _plan(request: Request) -> _Plan:
             0o644,
         ),
     ]
+    files.append((SESSION_SCRIPT, (TERMINAL_DIR / "kiosk-session").read_bytes(), 0o755))
     for unit in (*SESSIONS.values(), *UPDATE_UNITS):
         text = (TERMINAL_DIR / unit).read_text(encoding="utf-8").replace(SHIPPED_PREFIX, str(prefix))
         files.append((Path("etc/systemd/system") / unit, text.encode("utf-8"), 0o644))

@@ -79,6 +79,7 @@ def test_a_staging_root_gets_every_file_with_its_mode(tmp_path, office, cli):
         "/etc/systemd/system/kiosk-xorg.service": "0644",
         "/etc/systemd/system/kiosk-update.service": "0644",
         "/etc/systemd/system/kiosk-update.timer": "0644",
+        "/usr/local/lib/kiosk/kiosk-session": "0755",
     }
     for path, mode in expected.items():
         assert found[path] == mode, path

@@ -51,6 +51,7 @@ def test_every_unit_a_terminal_gets_passes_systemd_analyze_verify(tmp_path):
         text = unit.read_text(encoding="utf-8").replace(
             f"{install_prefix()}/current/bin/kiosk", f"{sys.prefix}/bin/kiosk"
         )
+        text = text.replace("/usr/local/lib/kiosk/kiosk-session", str(root / "usr/local/lib/kiosk/kiosk-session"))
         (checked / unit.name).write_text(text, encoding="utf-8")
     units = sorted(checked.iterdir())
     result = subprocess.run(["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True)
@@ -130,3 +131,30 @@ def test_the_nightly_update_runs_the_current_release_as_root_off_hours():
     assert timer["OnCalendar"] == ["*-*-* 02:00"]
     assert timer["Persistent"] == ["true"]
     assert timer["WantedBy"] == ["timers.target"]
+
+
+SESSION = TERMINAL_DIR / "kiosk-session"
+# Debian 12's cage: runs its client, then exits 0 whatever the client's status.
+CAGE_0_1_4 = ["/bin/sh", "-c", '"$@"; exit 0', "cage"]
+
+
+def run_session(tmp_path, kiosk: str, compositor=CAGE_0_1_4) -> int:
+    env = dict(os.environ, KIOSK_HOME=str(tmp_path))
+    kiosk_command = [sys.executable, "-c", kiosk]
+    return subprocess.run([str(SESSION), *compositor, *kiosk_command], env=env, cwd=REPO, timeout=60).returncode
+
+
+def test_a_clerk_leaving_kiosk_mode_reaches_systemd_as_80_through_a_compositor_that_hides_it(tmp_path):
+    assert run_session(tmp_path, "from kiosk.cli.run import _tell_the_session; _tell_the_session(80)") == 80
+    assert not (tmp_path / "session-exit-status").exists()
+    for unit in UNITS:
+        settings = unit_settings(unit)
+        assert settings["RestartPreventExitStatus"] == settings["SuccessExitStatus"] == ["80"]
+        assert settings["ExecStart"][0].startswith("/usr/local/lib/kiosk/kiosk-session /usr/bin/")
+
+
+def test_a_clean_stop_is_0_and_a_kiosk_killed_without_ending_is_a_failure(tmp_path):
+    assert run_session(tmp_path, "from kiosk.cli.run import _tell_the_session; _tell_the_session(0)") == 0
+    killed = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    assert run_session(tmp_path, killed) == 1  # cage said 0: the update hook must still see a crash
+    assert run_session(tmp_path, "raise SystemExit(0)", compositor=["/bin/sh", "-c", '"$@"; exit 3', "x"]) == 3
