@@ -10,6 +10,7 @@ import json
 import logging
 import shutil
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from peewee import PeeweeException
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 MAX_BODY_BYTES = 64 * 1024  # central refuses larger bodies (413)
 MAX_PER_DOCUMENT = 500  # entries in `views` and in `printed`: the most counted
+MAX_TITLE = 300  # central's limit
 SYNC_RESULTS = frozenset({"updated", "up_to_date", "refused", "offline", "not_found", "storage", "error"})
 # kiosk.printing's printer states → the contract's; a busy printer is a working one.
 PRINTER_STATES = {"ready": "ready", "busy": "ready", "needs-attention": "needs_attention", "unavailable": "offline"}
@@ -40,11 +42,21 @@ def collect_status(env: Env) -> dict[str, Any]:
     }
 
 
-def build_body(status: dict[str, Any], counters: usage.Counters, *, key: str, sent_at: str) -> dict[str, Any]:
+def build_body(
+    status: dict[str, Any],
+    counters: usage.Counters,
+    *,
+    key: str,
+    sent_at: str,
+    titles: Callable[[list[str]], dict[str, str]] = lambda ids: {},
+) -> dict[str, Any]:
     """The heartbeat as posted, within MAX_BODY_BYTES: the per-document lists lose their least
-    counted entries first when a catalog's long ids would not fit."""
+    counted entries first when a catalog's long ids would not fit. `titles` names the counted
+    documents (public catalog text) so the office reads titles, not ids."""
     limit = MAX_PER_DOCUMENT
     while True:
+        top = {name: _top(entries, limit) for name, entries in counters.per_document.items()}
+        counted = sorted({doc_id for entries in top.values() for doc_id in entries})
         body = {
             "format": FORMAT,
             "key": key,
@@ -54,7 +66,8 @@ def build_body(status: dict[str, Any], counters: usage.Counters, *, key: str, se
                 "since": counters.since,
                 "until": sent_at,
                 **counters.totals,
-                **{name: _top(entries, limit) for name, entries in counters.per_document.items()},
+                **top,
+                "titles": titles(counted) if counted else {},
             },
         }
         if limit == 0 or len(json.dumps(body, ensure_ascii=False).encode("utf-8")) <= MAX_BODY_BYTES:
@@ -65,7 +78,31 @@ def build_body(status: dict[str, Any], counters: usage.Counters, *, key: str, se
 def preview(env: Env) -> dict[str, Any]:
     """The body the next new heartbeat would carry, built now and stored nowhere (`--dry-run`)."""
     now = env.now().isoformat(timespec="seconds")
-    return build_body(collect_status(env), usage.open_counters(env), key=uuid.uuid4().hex, sent_at=now)
+    counters = usage.open_counters(env)
+    return build_body(collect_status(env), counters, key=uuid.uuid4().hex, sent_at=now, titles=catalog_titles(env))
+
+
+def catalog_titles(env: Env) -> Callable[[list[str]], dict[str, str]]:
+    """Titles of documents by id from this terminal's catalog (none for a catalog that cannot be read:
+    the heartbeat goes without them)."""
+
+    def titles(doc_ids: list[str]) -> dict[str, str]:
+        from kiosk.catalog.catalog_db import open_store
+        from kiosk.catalog.models import Document
+
+        try:
+            open_store(env.catalog_db)
+            found: dict[str, str] = {}
+            for start in range(0, len(doc_ids), 200):  # SQLite's bound-variable limit
+                chunk = doc_ids[start : start + 200]
+                query = Document.select(Document.id, Document.title).where(Document.id.in_(chunk)).tuples()
+                found.update({doc_id: title[:MAX_TITLE] for doc_id, title in query if title})
+            return found
+        except (KioskError, PeeweeException) as exc:
+            log.warning("heartbeat: document titles unknown: %s", getattr(exc, "message_en", exc))
+            return {}
+
+    return titles
 
 
 def _top(entries: dict[str, int], limit: int) -> dict[str, int]:

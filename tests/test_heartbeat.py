@@ -371,3 +371,16 @@ def test_the_real_intake_accepts_a_heartbeat_whose_outbox_and_disk_could_not_be_
             f"{real.url}/v1/heartbeats", json=body, headers={"Authorization": f"Bearer {env.config.terminal_token}"}
         )
     assert answer.status_code == 201, answer.text
+
+
+def test_the_documents_counted_are_named_by_their_catalog_titles(home, central):
+    env = terminal_env(home, central)
+    open_catalog(env)
+    demo = "d20c2ad00d9abcee"  # a document of the bundled demo catalog
+    usage.count_view(env, demo)
+    usage.count_view(env, DOC)  # viewed, then gone from the catalog by a sync: sent without a title
+
+    deliver_heartbeat(env, force=True, http=no_retries(env))
+
+    [body] = central.bodies()
+    assert body["counters"]["titles"] == {demo: "海城市人民政府办公室关于深入推进政务公开加强制度和平台建设的通知"}

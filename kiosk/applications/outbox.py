@@ -339,7 +339,10 @@ def deliver_heartbeat(env: Env, *, force: bool = False, http: requests.Session |
         return report
     status = heartbeat.collect_status(env)
     beat = usage.close_period(
-        env, lambda counters, key, now: heartbeat.build_body(status, counters, key=key, sent_at=now)
+        env,
+        lambda counters, key, now: heartbeat.build_body(
+            status, counters, key=key, sent_at=now, titles=heartbeat.catalog_titles(env)
+        ),
     )
     _send_heartbeat(env, http, url, beat, report)
     return report

@@ -14,7 +14,7 @@ from peewee import IntegrityError
 
 from kiosk.applications.validation import FieldError
 from kiosk.central.intake import Refusal, Terminal, writing
-from kiosk.central.intake_models import Heartbeat, Usage
+from kiosk.central.intake_models import DocumentTitle, Heartbeat, Usage
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ PRINTER_STATES = ("ready", "needs_attention", "offline", "unknown")
 PRINTERS = ("document", "receipt")
 MAX_DOC_COUNTS = 500
 MAX_DOC_ID = 128
+MAX_TITLE = 300
 MAX_COUNT = 10**9
 MAX_BYTES = 2**62
 
@@ -77,6 +78,21 @@ class _Check:
             self.fail(field, f"must be text of at most {limit} characters")
             return ""
         return value
+
+    def titles(self, value: Any, field: str, counted: set[str]) -> dict[str, str]:
+        """Titles of counted documents only (public catalog text, so the console names what was read)."""
+        table = self.dict(value, field)
+        out = {}
+        for doc_id, title in table.items():
+            if doc_id not in counted:
+                self.fail(field, "titles are only for documents in views or printed")
+                return {}
+            text = self.text(title, f"{field}.{doc_id[:40]}", MAX_TITLE)
+            if text and text.isprintable():
+                out[doc_id] = text
+            elif text:
+                self.fail(f"{field}.{doc_id[:40]}", "a title must be printable text")
+        return out
 
     def counts(self, value: Any, field: str) -> dict[str, int]:
         table = self.dict(value, field)
@@ -144,6 +160,10 @@ def validate(body: Any) -> dict[str, Any]:
         "views": c.counts(counters.get("views", {}), "counters.views"),
         "printed": c.counts(counters.get("printed", {}), "counters.printed"),
     }
+    # Optional: terminals older than the titles send only ids.
+    clean["titles"] = c.titles(
+        counters.get("titles", {}), "counters.titles", set(clean["views"]) | set(clean["printed"])
+    )
     if c.errors:
         raise Refusal(422, "invalid", "心跳内容未通过校验。", "heartbeat failed validation", c.errors)
     return clean
@@ -162,13 +182,18 @@ def record_heartbeat(terminal: Terminal, body: Any, now: datetime) -> bool:
                 received_at=now.isoformat(timespec="seconds"),
                 printers=json.dumps(beat["printers"], ensure_ascii=False),
                 counters=json.dumps(beat["counters"]),
-                **{k: v for k, v in beat.items() if k not in ("printers", "counters", "views", "printed")},
+                **{k: v for k, v in beat.items() if k not in ("printers", "counters", "views", "printed", "titles")},
             )
             for doc_id in sorted(set(beat["views"]) | set(beat["printed"])):
                 views, prints = beat["views"].get(doc_id, 0), beat["printed"].get(doc_id, 0)
                 Usage.insert(terminal=terminal.id, month=month, doc_id=doc_id, views=views, prints=prints).on_conflict(
                     conflict_target=[Usage.terminal, Usage.month, Usage.doc_id],
                     update={Usage.views: Usage.views + views, Usage.prints: Usage.prints + prints},
+                ).execute()
+            for doc_id, title in beat["titles"].items():
+                DocumentTitle.insert(doc_id=doc_id, title=title, seen_at=month).on_conflict(
+                    conflict_target=[DocumentTitle.doc_id],
+                    update={DocumentTitle.title: title, DocumentTitle.seen_at: month},
                 ).execute()
     except IntegrityError:
         return False  # the same key raced in from a retry: stored once all the same

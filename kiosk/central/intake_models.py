@@ -168,4 +168,15 @@ class Usage(BaseModel):
         indexes = ((("terminal", "month", "doc_id"), True),)
 
 
-MODELS = (Terminal, IntakeApplication, StatusChange, Officer, Audit, Setting, Heartbeat, Usage)
+class DocumentTitle(BaseModel):
+    """The title terminals last reported for a document id, so usage reads as titles (catalog text, public)."""
+
+    doc_id = CharField(primary_key=True)
+    title = TextField()
+    seen_at = CharField()  # YYYY-MM of the heartbeat that brought it
+
+    class Meta:
+        table_name = "intake_document_title"
+
+
+MODELS = (Terminal, IntakeApplication, StatusChange, Officer, Audit, Setting, Heartbeat, Usage, DocumentTitle)

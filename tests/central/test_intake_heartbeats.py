@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 
-from kiosk.central.intake_models import Heartbeat, Usage
+from kiosk.central.intake_models import DocumentTitle, Heartbeat, Usage
 from tests.central.intake_server import running_intake
 
 CHINA = timezone(timedelta(hours=8))
@@ -114,3 +114,26 @@ def test_what_is_not_json_or_too_large_gets_400_or_413_never_500(central):
     huge = send(central, token, beat(app_version="x" * 70_000))
     assert huge.status_code == 413 and huge.json()["code"] == "http_413"
     assert send(central, token, data=b"\xff\xfe").status_code == 400
+
+
+def test_titles_of_counted_documents_are_kept_for_the_console_and_an_old_terminal_sends_none(central):
+    token = central.add_terminal("hall-1")
+    body = beat()
+    body["counters"]["titles"] = {"doc-a": "关于深入推进政务公开的通知"}
+    assert send(central, token, body).status_code == 201
+    assert send(central, token, beat()).status_code == 201  # no titles: format 1 as first shipped
+    assert {t.doc_id: t.title for t in DocumentTitle.select()} == {"doc-a": "关于深入推进政务公开的通知"}
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [{"doc-z": "未被统计的文件"}, {"doc-a": 42}, {"doc-a": "标题" * 200}, {"doc-a": "换行\n标题"}],
+    ids=["uncounted", "number", "too-long", "control-character"],
+)
+def test_a_bad_title_is_refused_and_nothing_is_stored(central, titles):
+    token = central.add_terminal("hall-1")
+    body = beat()
+    body["counters"]["titles"] = titles
+    answer = send(central, token, body)
+    assert answer.status_code == 422
+    assert Heartbeat.select().count() == 0 and DocumentTitle.select().count() == 0

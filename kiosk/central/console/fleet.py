@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import fn
 
-from kiosk.central.intake_models import Heartbeat, IntakeApplication, Terminal, Usage
+from kiosk.central.intake_models import DocumentTitle, Heartbeat, IntakeApplication, Terminal, Usage
 
 # A terminal heartbeats every few minutes: silent this long, it is offline (or its network is).
 OFFLINE_AFTER = timedelta(hours=2)
@@ -94,13 +94,15 @@ def fleet(now: datetime) -> list[dict[str, Any]]:
 
 
 def usage(month: str | None = None) -> dict[str, Any]:
-    """Most viewed and most printed documents per month and terminal (doc ids; anonymous counts)."""
+    """Most viewed and most printed documents per month and terminal (titles where terminals reported
+    them, else ids; anonymous counts)."""
     query = Usage.select(Usage, Terminal).join(Terminal)
     if month:
         query = query.where(Usage.month == month)
     grouped: dict[tuple[str, str], list[Usage]] = defaultdict(list)
     for row in query:
         grouped[(row.month, row.terminal.name)].append(row)
+    titles = dict(DocumentTitle.select(DocumentTitle.doc_id, DocumentTitle.title).tuples())
     months = []
     for (mon, terminal), rows in sorted(grouped.items(), key=lambda item: (item[0][0], item[0][1]), reverse=False):
         viewed = sorted((r for r in rows if r.views), key=lambda r: (-r.views, r.doc_id))[:TOP]
@@ -109,8 +111,8 @@ def usage(month: str | None = None) -> dict[str, Any]:
             {
                 "month": mon,
                 "terminal": terminal,
-                "viewed": [{"doc_id": r.doc_id, "count": r.views} for r in viewed],
-                "printed": [{"doc_id": r.doc_id, "count": r.prints} for r in printed],
+                "viewed": [{"doc_id": r.doc_id, "title": titles.get(r.doc_id), "count": r.views} for r in viewed],
+                "printed": [{"doc_id": r.doc_id, "title": titles.get(r.doc_id), "count": r.prints} for r in printed],
             }
         )
     return {"by_month_and_terminal": months, "topics": topics()}

@@ -66,6 +66,18 @@ def test_the_fleet_and_usage_pages_show_them(console):
     assert "doc-a" in usage and "张三" not in usage
 
 
+def test_usage_names_documents_by_the_titles_terminals_reported(console):
+    seed_fleet(console)
+    named = beat(key=uuid.uuid4().hex)
+    named["counters"]["titles"] = {"doc-a": "关于深入推进政务公开的通知"}
+    record_heartbeat(intake.Terminal.get(intake.Terminal.name == "hall-current"), named, console.clock.now)
+    [month] = [m for m in fleet.usage()["by_month_and_terminal"] if m["terminal"] == "hall-current"]
+    assert month["viewed"][0] == {"doc_id": "doc-a", "title": "关于深入推进政务公开的通知", "count": 10}
+    assert month["viewed"][1]["title"] is None  # doc-b: never reported with a title, shown by its id
+    page = console.client().get("/console/usage").get_data(as_text=True)
+    assert "关于深入推进政务公开的通知" in page
+
+
 def test_application_topics_come_from_the_catalog_matches_kept_at_intake(intake_url, tmp_path):
     from kiosk.applications.precheck import precheck_for
     from kiosk.central.intake_app import create_intake_app
