@@ -78,3 +78,18 @@ def run_kiosk(home: Path, *args: str, timeout: float = 120, **kwargs) -> subproc
         cwd=REPO,
         **kwargs,
     )
+
+
+def python_json(code: str, *args: str, timeout: float = 120) -> object:
+    """Run `code` in a fresh Python process of this checkout (what a module imports there is its own)
+    and return the JSON it prints."""
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)

@@ -2,7 +2,7 @@ import contextlib
 import socket
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -28,16 +28,7 @@ from kiosk.errors import ConfigError
 from kiosk.http import build_session
 from tests.applications.samples import person
 from tests.central.intake_server import running_intake
-
-CHINA = timezone(timedelta(hours=8))
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.clock import CHINA, Clock
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ goes away when idle or killed is started again."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from kiosk.catalog import normalize
 from kiosk.catalog.search import search
 from kiosk.catalog.text_helper import TextHelper
 from tests.catalog.search_fixtures import build_seed_catalog, use
+from tests.conftest import python_json
 
 REPO = Path(__file__).resolve().parents[2]
 TEXTS = ["政务公开工作要点", "低保申请材料", "住房和城乡建设局关于老旧小区改造的通知", "行长在成都银行", "abc 123"]
@@ -90,13 +88,4 @@ def test_a_search_that_needs_words_and_pinyin_loads_neither_library_in_the_askin
         "print(json.dumps([bool(r.suggestions), s.total > 0,"
         " sorted(m for m in ('rjieba', 'jieba', 'pypinyin', 'zhconv') if m in sys.modules)]))"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code, path],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert json.loads(proc.stdout) == [True, True, []]
+    assert python_json(code, path) == [True, True, []]

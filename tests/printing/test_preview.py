@@ -1,7 +1,3 @@
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +7,7 @@ from kiosk.printing.document import document_pdf
 from kiosk.printing.preview import preview_in_child, render_page
 from kiosk.printing.service import render_document
 from kiosk.sync.startup import open_catalog
+from tests.conftest import python_json
 from tests.printing.conftest import PRINTED_AT, ZONE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,13 +58,4 @@ def test_making_a_preview_loads_no_layout_or_rendering_library_in_the_asking_pro
         "pages, image = preview_in_child(Env.load(Path(sys.argv[1])), sys.argv[2]);"
         "print(json.dumps([pages, image.width, sorted(m for m in ('reportlab', 'pypdfium2') if m in sys.modules)]))"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code, str(env.home), HAICHENG],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert json.loads(proc.stdout) == [3, 720, []]
+    assert python_json(code, str(env.home), HAICHENG) == [3, 720, []]

@@ -1,7 +1,7 @@
 """Five wrong PINs lock staff mode for five minutes; the count and the lock survive a restart."""
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
@@ -11,17 +11,9 @@ from kiosk.errors import BadInput
 from kiosk.staff.lockout import LOCK_DURATION, Lockout, lockout_path
 from kiosk.staff.pin import set_pin
 from kiosk.staff.session import PinNotSet, StaffGate, StaffLocked, WrongPin
+from tests.clock import Clock
 
-CHINA = timezone(timedelta(hours=8))
 PIN = "428613"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -3,11 +3,7 @@ pypinyin never enter the UI process, and the outcome, progress and crash safety 
 
 from __future__ import annotations
 
-import json
-import os
 import queue
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +11,7 @@ import pytest
 from kiosk.catalog.documents import count_documents
 from kiosk.errors import KioskError
 from kiosk.sync.scheduler import ChildSyncFailed, SyncScheduler, sync_in_child
+from tests.conftest import python_json
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("rjieba", "jieba", "pypinyin", "zhconv")
@@ -50,16 +47,7 @@ def test_the_sync_leaves_no_segmentation_or_pinyin_library_in_the_calling_proces
         "report = sync_in_child(env, sys.argv[2]);"
         f"print(json.dumps([report.added, sorted(m for m in {HEAVY!r} if m in sys.modules)]))"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code, str(terminal.home), str(office.feed)],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert json.loads(proc.stdout) == [12, []]
+    assert python_json(code, str(terminal.home), str(office.feed)) == [12, []]
 
 
 def test_a_sync_process_that_dies_leaves_the_last_good_catalog(office, terminal):
