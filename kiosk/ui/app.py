@@ -90,6 +90,58 @@ class IdleCountdown(ModalView):
         return True
 
 
+# Every screen by name, with the module and class that make it. Only home is made at start: the others
+# are made the first time they are shown or asked for (the home screen is up sooner; a visit that never
+# opens the staff screens never pays for them).
+SCREEN_CLASSES: dict[str, tuple[str, str]] = {
+    "home": ("home", "HomeScreen"),
+    "search": ("search", "SearchScreen"),
+    "browse": ("browse", "BrowseScreen"),
+    "interpretations": ("interpretations", "InterpretationsScreen"),
+    "reader": ("reader", "ReaderScreen"),
+    "apply": ("apply", "ApplyScreen"),
+    "lookup": ("receipt", "LookupScreen"),
+    "receipt": ("receipt", "ReceiptScreen"),
+    "staff_pin": ("staff_pin", "StaffPinScreen"),
+    "staff_home": ("staff_home", "StaffHomeScreen"),
+    "staff_queue": ("staff_queue", "StaffQueueScreen"),
+    "staff_reprint": ("staff_reprint", "StaffReprintScreen"),
+    "staff_sync": ("staff_sync", "StaffSyncScreen"),
+    "staff_printers": ("staff_printers", "StaffPrintersScreen"),
+    "staff_outbox": ("staff_outbox", "StaffOutboxScreen"),
+}
+
+
+RESIDENT_SCREENS = ("search", "browse", "interpretations", "reader", "apply", "lookup", "receipt")
+PREPARE_SCREENS_AFTER_SECONDS = 1.5
+
+
+class LazyScreenManager(ScreenManager):
+    """A ScreenManager that makes a screen when it is first shown or asked for (`current = name` goes
+    through get_screen too). `screens` holds the screens made so far: one never made holds nothing to
+    clear at the idle reset."""
+
+    def __init__(self, classes: dict[str, tuple[str, str]], **kwargs) -> None:
+        self._classes = classes
+        super().__init__(**kwargs)
+
+    @property
+    def all_screen_names(self) -> list[str]:
+        return list(self._classes)
+
+    def has_screen(self, name: str) -> bool:
+        return name in self._classes or super().has_screen(name)
+
+    def get_screen(self, name: str):
+        if name in self._classes and not super().has_screen(name):
+            import importlib
+
+            module, cls = self._classes[name]
+            screen_class = getattr(importlib.import_module(f"kiosk.ui.screens.{module}"), cls)
+            self.add_widget(screen_class(name=name))
+        return super().get_screen(name)
+
+
 class KioskApp(App):
     title = "政务公开专区"
     # The input method, loaded off the UI thread (the first start also builds its lexicon, ~20 s).
@@ -124,41 +176,12 @@ class KioskApp(App):
         self.exit_status = 0
 
     def build(self) -> ScreenManager:
-        from kiosk.ui.screens.apply import ApplyScreen
-        from kiosk.ui.screens.browse import BrowseScreen
-        from kiosk.ui.screens.home import HomeScreen
-        from kiosk.ui.screens.interpretations import InterpretationsScreen
-        from kiosk.ui.screens.reader import ReaderScreen
-        from kiosk.ui.screens.receipt import LookupScreen, ReceiptScreen
-        from kiosk.ui.screens.search import SearchScreen
-        from kiosk.ui.screens.staff_home import StaffHomeScreen
-        from kiosk.ui.screens.staff_outbox import StaffOutboxScreen
-        from kiosk.ui.screens.staff_pin import StaffPinScreen
-        from kiosk.ui.screens.staff_printers import StaffPrintersScreen
-        from kiosk.ui.screens.staff_queue import StaffQueueScreen
-        from kiosk.ui.screens.staff_reprint import StaffReprintScreen
-        from kiosk.ui.screens.staff_sync import StaffSyncScreen
-
         register_cjk_font()
         theme.set_elderly(self.env.config.elderly_mode)
         for kv in sorted(SCREENS_DIR.glob("*.kv")):
             Builder.load_file(str(kv))
-        manager = ScreenManager(transition=NoTransition())
-        manager.add_widget(HomeScreen(name="home"))
-        manager.add_widget(SearchScreen(name="search"))
-        manager.add_widget(BrowseScreen(name="browse"))
-        manager.add_widget(InterpretationsScreen(name="interpretations"))
-        manager.add_widget(ReaderScreen(name="reader"))
-        manager.add_widget(ApplyScreen(name="apply"))
-        manager.add_widget(LookupScreen(name="lookup"))
-        manager.add_widget(ReceiptScreen(name="receipt"))
-        manager.add_widget(StaffPinScreen(name="staff_pin"))
-        manager.add_widget(StaffHomeScreen(name="staff_home"))
-        manager.add_widget(StaffQueueScreen(name="staff_queue"))
-        manager.add_widget(StaffReprintScreen(name="staff_reprint"))
-        manager.add_widget(StaffSyncScreen(name="staff_sync"))
-        manager.add_widget(StaffPrintersScreen(name="staff_printers"))
-        manager.add_widget(StaffOutboxScreen(name="staff_outbox"))
+        manager = LazyScreenManager(SCREEN_CLASSES, transition=NoTransition())
+        manager.get_screen("home")
         return manager
 
     def on_start(self) -> None:
@@ -170,6 +193,9 @@ class KioskApp(App):
         # After the home screen's first frames: the loader thread holds the GIL for much of its work
         # (reading every title for the handwriting recogniser) and would delay them.
         Clock.schedule_once(self._start_loading, STARTUP_GRACE_SECONDS)
+        # The residents' screens are made in the quiet seconds after start, one per frame, so the first
+        # tap on a tile does not wait for its screen; staff screens are made when a clerk opens them.
+        Clock.schedule_once(lambda _dt: self._make_next_screen(list(RESIDENT_SCREENS)), PREPARE_SCREENS_AFTER_SECONDS)
         from kivy.core.window import Window
 
         Window.bind(on_touch_down=self.idle.touched, on_key_down=self.idle.touched)
@@ -180,6 +206,12 @@ class KioskApp(App):
     def _start_loading(self, _dt: float = 0) -> None:
         threading.Thread(target=self._load_input_method, name="ime-loader", daemon=True).start()
         self._start_background_work()
+
+    def _make_next_screen(self, names: list[str]) -> None:
+        if not names or self.root is None:
+            return
+        self.root.get_screen(names.pop(0))
+        Clock.schedule_once(lambda _dt: self._make_next_screen(names), 0.05)
 
     def _start_watchdog(self) -> None:
         """READY=1 on the first frame of the home screen, then WATCHDOG=1 from the main loop itself: pings
@@ -340,8 +372,9 @@ class KioskApp(App):
             self.staff_session.close(reason)
         self.staff_session = None
         self.staff_mode = False
-        for name in (*STAFF_SCREENS, "staff_pin"):
-            self.root.get_screen(name).reset()
+        for screen in self.root.screens:  # those made so far: one never shown holds nothing
+            if screen.name in (*STAFF_SCREENS, "staff_pin"):
+                screen.reset()
         self.root.current = "home"
 
     def leave_kiosk(self) -> None:

@@ -102,7 +102,7 @@ def _drive(app, out: Path, prefix: str, files: list[str]):
     docs = list_documents()
     reading = next((d for d in docs if is_interpretation(d.title, d.category)), docs[0])
     special = {"reader", "receipt", *STAFF_SCREENS}  # need a document, an application, a staff session
-    for name in manager.screen_names:
+    for name in manager.all_screen_names:
         if name in special:
             continue
         manager.current = name
