@@ -80,11 +80,6 @@ def _open_search(app, results):
     return search
 
 
-def _results_for(search, results, what):
-    serial = search.shown_serial
-    return wait_until(lambda: search.shown_serial > serial, results, what)
-
-
 def search_by_initials_then_a_year_chip_then_open(app, results):
     yield 0.3
     yield from wait_until(lambda: app.ime_engine is not None, results, "input method")
@@ -296,8 +291,10 @@ def a_committed_word_shows_its_results_in_its_own_frame(app, results):
     yield from wait_until(lambda: app.ime_engine is not None, results, "input method")
     search = yield from _open_search(app, results)
     keyboard = search.ids.keyboard
+    serial = search.shown_serial
     search.ids.query.text = "公开"  # the first search of a session loads the catalog's arrays
-    yield from _results_for(search, results, "a first search")
+    # An answer within the frame's budget is shown before the text assignment returns.
+    yield from wait_until(lambda: search.shown_serial > serial, results, "a first search")
     touch(search.ids.clear_button)
     for key in "zwgk":
         touch(keyboard.key_widgets[key])
