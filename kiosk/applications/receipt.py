@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from kiosk.applications import channels
 from kiosk.applications.identity import ID_TYPE_NAMES
 from kiosk.applications.records import get_application, masked_view
 from kiosk.applications.statuses import label_zh
@@ -41,6 +42,7 @@ def receipt_data(env: Env, tracking: str) -> dict[str, Any]:
     return {
         "tracking": app.tracking,
         "received": app.received_at,
+        "channel": app.channel,
         "due": view["due"],
         "extended_due": view["extended_due"],
         "calendar_complete": bool(app.calendar_complete),
@@ -76,6 +78,7 @@ ROW_LABELS = {
     "tracking": TRACKING_LABEL,
     "status": "办理状态",
     "received": "收到时间",
+    "channel": "申请方式",
     "due": "答复期限",
     "extended_due": "如需延长",
     "applicant_type": LABELS["applicant_type"],
@@ -126,6 +129,8 @@ def receipt_rows(data: Mapping[str, Any]) -> list[Row]:
         "tracking": tracking_zh(str(data.get("tracking") or "")),
         "status": label_zh(data["status"]) if data.get("status") else "",
         "received": received_zh(data.get("received")),
+        # Only a paper application says how it came: a clerk typed it in from the form handed over.
+        "channel": "纸质申请（工作人员代为录入）" if data.get("channel") == channels.PAPER else "",
         "due": due_zh(data),
         "extended_due": f"最迟不超过{date_zh(data['extended_due'])}" if data.get("extended_due") else "",
         "applicant_type": data.get("applicant_type") or "",

@@ -52,6 +52,15 @@ def test_a_persons_receipt_has_one_labelled_row_per_field_with_personal_data_mas
     assert rows["tracking"].value.count("-") == 2  # grouped as the lookup screen asks for it
 
 
+def test_a_paper_application_says_so_on_every_receipt_and_a_kiosk_one_does_not(terminal):
+    paper = receipt_data(terminal, submit_application(terminal, person(), channel="paper").tracking)
+    kiosk = _stored(terminal, person())
+    assert [r.value for r in receipt_rows(paper) if r.key == "channel"] == ["纸质申请（工作人员代为录入）"]
+    assert "申请方式：纸质申请（工作人员代为录入）" in rows_text(receipt_rows(paper))
+    assert "申请方式" in _compact(" ".join(page_texts(render_receipt(terminal, paper).data)))
+    assert "channel" not in [r.key for r in receipt_rows(kiosk)]
+
+
 def test_rows_without_a_value_are_left_out():
     rows = receipt_rows({"tracking": "26092800420075", "received": "2026-09-28T10:02:00+08:00"})
     assert [row.key for row in rows] == ["tracking", "received"]

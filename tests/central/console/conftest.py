@@ -37,13 +37,14 @@ def tracking(sequence: int, terminal: int = 1, day: str = "261123") -> str:
     return body + damm_digit(body)
 
 
-def hand_in(terminal, sequence: int, application: dict, received_at: str, now: datetime):
-    """An application as a terminal delivers it, through the real intake path."""
+def hand_in(terminal, sequence: int, application: dict, received_at: str, now: datetime, **extra):
+    """An application as a terminal delivers it, through the real intake path (`extra`: e.g. channel)."""
     day = received_at[2:4] + received_at[5:7] + received_at[8:10]
     body = {
         "tracking": tracking(sequence, terminal.number, day),
         "received_at": received_at,
         "application": application,
+        **extra,
     }
     return intake.record_application(terminal, f"key{terminal.number:04d}{day}{sequence:04d}" + "x" * 8, body, now=now)[
         0

@@ -86,6 +86,15 @@ def test_opening_an_application_shows_it_in_full_and_writes_an_audit_line(consol
     assert line.officer == "wang" and line.at.startswith("2026-11-23T10:05")
 
 
+def test_a_paper_application_is_marked_as_such_and_a_kiosk_one_is_not(console):
+    terminal, first, _ = seed(console)
+    paper = hand_in(terminal, 3, person(), "2026-11-23T09:40:00+08:00", console.clock.now, channel="paper")
+    client = console.client()
+    assert "申请渠道" in client.get(f"/console/a/{paper.tracking}").get_data(as_text=True)
+    assert "纸质申请" in client.get(f"/console/a/{paper.tracking}").get_data(as_text=True)
+    assert "申请渠道" not in client.get(f"/console/a/{first.tracking}").get_data(as_text=True)
+
+
 def test_correction_extension_and_answer_flow_back_to_the_terminal_with_a_letter(console):
     terminal, first, _ = seed(console)
     client = console.client()
