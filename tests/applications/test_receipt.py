@@ -13,6 +13,7 @@ from tests.applications.samples import HAICHENG_1985, person
 RECEIPT_KEYS = {
     "tracking",
     "received",
+    "channel",  # kiosk or paper: how it came, no personal data
     "due",
     "extended_due",
     "calendar_complete",
@@ -46,7 +47,7 @@ def test_receipt_has_exactly_the_agreed_keys_with_personal_data_masked(home):
     assert "0412-1234567" in data["follow_up"] and "海城市人民政府办公室" in data["follow_up"]
     assert "预计" not in data["follow_up"]
     assert (data["applicant_type"], data["id_type"], data["delivery_way"]) == ("公民", "居民身份证", "当面领取")
-    assert data["status"] == "pending"
+    assert (data["status"], data["channel"]) == ("pending", "kiosk")
 
 
 def test_the_printed_receipt_shows_only_masked_personal_data(home):
