@@ -5,6 +5,7 @@ folder only. The catalog itself knows no transport; this is where sync meets it.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from peewee import SqliteDatabase
 
@@ -12,7 +13,9 @@ from kiosk.catalog.catalog_db import open_store
 from kiosk.catalog.documents import get_state
 from kiosk.environment import DEMO_FEED_DIR, Env
 from kiosk.sync import state
-from kiosk.sync.updater import SyncReport, sync_catalog
+
+if TYPE_CHECKING:
+    from kiosk.sync.updater import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,10 @@ def open_catalog(env: Env) -> SqliteDatabase:
 
 
 def install_demo_feed(env: Env) -> SyncReport:
+    # Only a new home needs the sync machinery (requests, the feed parser): a terminal's every other start
+    # opens its catalog without loading it.
+    from kiosk.sync.updater import sync_catalog
+
     report = sync_catalog(env, str(DEMO_FEED_DIR), demo=True, record=False, wait=True)
     log.info("demo catalog: %s, %d documents", report.status, report.added)
     return report
