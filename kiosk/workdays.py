@@ -22,7 +22,7 @@ from typing import Any
 import chinese_calendar
 
 from kiosk.errors import BadInput
-from kiosk.sync.signing import canonical_json
+from kiosk.sync.canonical import canonical_json
 
 STATE_KEY = "calendar"  # catalog_state key of the terminal's signed calendar (canonical JSON)
 CALENDAR_FORMAT = 1

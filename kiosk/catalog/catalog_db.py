@@ -9,7 +9,6 @@ from peewee import SqliteDatabase
 
 from kiosk.catalog.migrations import all_migrations
 from kiosk.catalog.models import database
-from kiosk.catalog.search_index import rebuild_stale_index
 from kiosk.database import StoreKind, connect_sqlite, open_sqlite, refuse_newer
 from kiosk.migrations import migrate_sqlite, sqlite_schema_version
 
@@ -37,6 +36,23 @@ def migrate_database(db: SqliteDatabase, target: int | None = None) -> int:
     current = migrate_sqlite(db, all_migrations(), what="catalog", target=target)
     rebuild_stale_index(db)
     return current
+
+
+def rebuild_stale_index(db: SqliteDatabase) -> None:
+    """Fill the index when a migration created or changed its tables (they mark it stale). The indexing
+    code is imported only then: the home screen of a terminal starting up does not need it (~35 ms)."""
+    flagged = (
+        db.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'catalog_state'").fetchone()
+        and db.execute_sql("SELECT 1 FROM catalog_state WHERE key = 'search_index_stale'").fetchone()
+    )
+    if not flagged:
+        return
+    from kiosk.catalog.search_index import rebuild_index
+
+    with db.atomic():
+        count = rebuild_index(db)
+        db.execute_sql("DELETE FROM catalog_state WHERE key = 'search_index_stale'")
+    log.info("search index built for %d documents", count)
 
 
 CATALOG = StoreKind(

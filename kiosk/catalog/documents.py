@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.catalog import search_index
 from kiosk.catalog.document_record import AttachmentRef, DocumentRecord
 from kiosk.catalog.models import Attachment, CatalogState, Document, database
 from kiosk.errors import NotFound
@@ -110,6 +109,8 @@ def upsert_documents(records: Iterable[DocumentRecord]) -> UpsertResult:
 
     The search index and the links between documents change in the same transaction.
     """
+    from kiosk.catalog import search_index  # here: reading the catalog (the home screen at start) never needs it
+
     result = UpsertResult()
     now = datetime.now(UTC)
     previous: dict[str, search_index.DocText] = {}  # versions before this call, whose index rows go
@@ -145,6 +146,8 @@ def upsert_documents(records: Iterable[DocumentRecord]) -> UpsertResult:
 
 
 def delete_documents(doc_ids: Iterable[str]) -> int:
+    from kiosk.catalog import search_index
+
     ids = list(doc_ids)
     if not ids:
         return 0

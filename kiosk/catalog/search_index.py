@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from kiosk.catalog.normalize import fold, initial_pairs, runs, text_reading
 from kiosk.catalog.relations import number_tail, refresh_relations, title_key
 
@@ -86,7 +84,10 @@ def marker(kind: str, number: int) -> str:
 def _spaced(found: list[str]) -> str:
     """Runs with a space between characters and two between runs ("政 务  公 开")."""
     # Through UTF-32 code points in numpy: str.join over a string makes an object per character,
-    # and the generator version of this line cost a sixth of the whole index build.
+    # and the generator version of this line cost a sixth of the whole index build. Imported here: only
+    # indexing needs it, and a terminal's start (which opens this module) is 60 ms sooner without it.
+    import numpy as np
+
     codes = np.frombuffer("\0".join(found).encode("utf-32-le"), dtype=np.uint32)
     if not len(codes):
         return ""
@@ -417,20 +418,6 @@ def rebuild_index(db, *, batch: int = 1000) -> int:
         bump_generation(db)
         optimize(db)
     return len(keyed)
-
-
-def rebuild_stale_index(db) -> None:
-    """Fill the index when a migration created or changed its tables (they mark it stale)."""
-    flagged = (
-        db.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'catalog_state'").fetchone()
-        and db.execute_sql("SELECT 1 FROM catalog_state WHERE key = 'search_index_stale'").fetchone()
-    )
-    if not flagged:
-        return
-    with db.atomic():
-        count = rebuild_index(db)
-        db.execute_sql("DELETE FROM catalog_state WHERE key = 'search_index_stale'")
-    log.info("search index built for %d documents", count)
 
 
 # FTS5 writes its in-memory terms out as a new segment whenever they exceed `hashsize` (1 MB by

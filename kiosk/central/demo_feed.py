@@ -17,7 +17,7 @@ from pathlib import Path
 from kiosk.central.publish import PublishReport, publish_feed
 from kiosk.central.signing_keys import PUBLIC_NAME, generate_key_files
 from kiosk.environment import DEMO_FEED_DIR, DEMO_KEY_PATH, DEMO_SEEDS_DIR
-from kiosk.sync.signing import canonical_json
+from kiosk.sync.canonical import canonical_json
 from kiosk.workdays import known_years, seed_calendar
 
 # The bundled feed must still install on a terminal switched on years from now.

@@ -14,7 +14,7 @@ from kiosk.cli.base import get_env, main
 log = logging.getLogger(__name__)
 
 
-def _without_postgresql_driver() -> None:
+def without_postgresql_driver() -> None:
     """The kiosk's UI process never talks to PostgreSQL (central does); peewee imports psycopg whenever it
     can (~23 MB and 0.2 s at start), so the driver is hidden from this process before peewee first loads."""
     if "peewee" not in sys.modules:
@@ -38,7 +38,7 @@ def _tell_the_session(status: int) -> None:
 @click.option("--fullscreen/--windowed", default=None, help="Override the fullscreen config option.")
 def run_cmd(fullscreen: bool | None) -> None:
     """Start the kiosk window on the local catalog (the demo catalog on a new terminal)."""
-    _without_postgresql_driver()
+    without_postgresql_driver()
     env = get_env()
     from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import run_app  # Kivy only loads when the UI is really wanted

@@ -26,7 +26,7 @@ from typing import Any
 
 from kiosk.catalog.document_record import DocumentRecord
 from kiosk.errors import BadInput, Refused
-from kiosk.sync.signing import canonical_json
+from kiosk.sync.canonical import canonical_json
 
 FORMAT = 1
 ROOT_TYPE = "disclosure-kiosk-feed"

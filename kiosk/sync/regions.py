@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
-from kiosk.sync.signing import canonical_json
+from kiosk.sync.canonical import canonical_json
 
 REGIONS_FORMAT = 1
 MAX_NAME = 50

@@ -15,14 +15,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kiosk.errors import BadInput, ConfigError, Refused
+from kiosk.sync.canonical import canonical_json
 
 PUBLIC_PREFIX = "ed25519:"
-
-
-def canonical_json(data: Any) -> bytes:
-    """The one byte form of a JSON value that is hashed and signed (keys sorted, no spaces, UTF-8).
-    The feed only holds strings, integers, lists and objects, so this form is unambiguous."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def public_text(key: Ed25519PublicKey) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 from kiosk import workdays
 from kiosk.catalog.documents import get_state
 from kiosk.errors import KioskError
+from kiosk.sync.canonical import canonical_json
 from kiosk.sync.feed import Root, parse_root, sha256_bytes
-from kiosk.sync.signing import canonical_json
 
 log = logging.getLogger(__name__)
 

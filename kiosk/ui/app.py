@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from pathlib import Path
 
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
@@ -51,7 +50,6 @@ STARTUP_GRACE_SECONDS = 0.5  # the input method and background work start this l
 # names it, so Restart=always does not bring the kiosk straight back.
 LEFT_KIOSK_EXIT_STATUS = 80
 STAFF_SCREENS = ("staff_home", "staff_queue", "staff_reprint", "staff_sync", "staff_printers", "staff_outbox")
-SCREENS_DIR = Path(__file__).parent / "screens"
 
 Builder.load_string(
     """
@@ -142,6 +140,19 @@ class LazyScreenManager(ScreenManager):
         return super().get_screen(name)
 
 
+def after_first_frame(window, callback, delay: float) -> None:
+    """Run `callback` `delay` seconds after the window's next buffer swap. Kivy counts a schedule_once
+    timeout from the clock's previous tick, which at start is the clock's creation, seconds before the
+    first frame: a delay asked for in on_start would already be over and the work would hold up the
+    first frame it was meant to follow."""
+
+    def flipped(*_args) -> None:
+        window.unbind(on_flip=flipped)
+        Clock.schedule_once(callback, delay)
+
+    window.bind(on_flip=flipped)
+
+
 class KioskApp(App):
     title = "政务公开专区"
     # The input method, loaded off the UI thread (the first start also builds its lexicon, ~20 s).
@@ -178,30 +189,35 @@ class KioskApp(App):
     def build(self) -> ScreenManager:
         register_cjk_font()
         theme.set_elderly(self.env.config.elderly_mode)
-        for kv in sorted(SCREENS_DIR.glob("*.kv")):
-            Builder.load_file(str(kv))
         manager = LazyScreenManager(SCREEN_CLASSES, transition=NoTransition())
         manager.get_screen("home")
         return manager
 
     def on_start(self) -> None:
-        from kiosk.catalog.normalize import answer_in_child_process
+        from kivy.core.window import Window
 
-        # rjieba and pypinyin (~90 MB) for the rare query that needs them live in a helper process.
-        answer_in_child_process()
+        # rjieba and pypinyin (~90 MB) for the rare query that needs them live in a helper process. Said
+        # right after the first frame (before any touch on it is handled): the module costs 20 ms at start.
+        after_first_frame(Window, lambda _dt: self._text_help_in_child_process(), 0)
         self.error_handler = errors.install()
         # After the home screen's first frames: the loader thread holds the GIL for much of its work
         # (reading every title for the handwriting recogniser) and would delay them.
-        Clock.schedule_once(self._start_loading, STARTUP_GRACE_SECONDS)
+        after_first_frame(Window, self._start_loading, STARTUP_GRACE_SECONDS)
         # The residents' screens are made in the quiet seconds after start, one per frame, so the first
         # tap on a tile does not wait for its screen; staff screens are made when a clerk opens them.
-        Clock.schedule_once(lambda _dt: self._make_next_screen(list(RESIDENT_SCREENS)), PREPARE_SCREENS_AFTER_SECONDS)
-        from kivy.core.window import Window
+        after_first_frame(
+            Window, lambda _dt: self._make_next_screen(list(RESIDENT_SCREENS)), PREPARE_SCREENS_AFTER_SECONDS
+        )
 
         Window.bind(on_touch_down=self.idle.touched, on_key_down=self.idle.touched)
         self.corner_hold.install(Window)
         Clock.schedule_interval(self.idle.check, 1.0)
         self._start_watchdog()
+
+    def _text_help_in_child_process(self) -> None:
+        from kiosk.catalog.normalize import answer_in_child_process
+
+        answer_in_child_process()
 
     def _start_loading(self, _dt: float = 0) -> None:
         threading.Thread(target=self._load_input_method, name="ime-loader", daemon=True).start()

@@ -6,9 +6,11 @@ everything when the resident cancels or walks away."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -388,3 +390,6 @@ class NoteLabel(Label):
 
 class ConsentToggle(ToggleButton):
     error_text = StringProperty("")
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from kivy.app import App
+from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
@@ -93,3 +95,6 @@ class BrowseScreen(Screen):
             self.show_groups(self.kind)
         else:
             App.get_running_app().go_home()
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -4,9 +4,11 @@ service (search, browse, 政策解读, apply, application status), with the newe
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
@@ -83,3 +85,6 @@ class HomeScreen(Screen):
         app = App.get_running_app()
         app.root.get_screen("interpretations").start()
         app.root.current = "interpretations"
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
+from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
@@ -55,3 +57,6 @@ class InterpretationsScreen(Screen):
 
     def turn(self, step: int) -> None:
         self.show(self._page + step)
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

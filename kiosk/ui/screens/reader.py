@@ -7,11 +7,13 @@ import io
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.image import Image as CoreImage
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -440,3 +442,6 @@ class PrintDialog(ModalView):
             return
         self.stage = "done"
         self.message = f"已打印 {outcome.page_count} 页，请在打印机出纸口取走。"
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
@@ -186,3 +188,6 @@ def printed_message(outcome: PrintOutcome) -> str:
     if job is not None and job.state == COMPLETED:
         return "回执已打印，请在出纸口取走。"
     return "回执已发送到打印机，请稍候在出纸口取走。"
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -7,10 +7,12 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import peewee
 from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -295,3 +297,6 @@ class SearchScreen(Screen):
             button = SuggestionButton(text=title)
             button.bind(on_release=lambda _b, t=title: self.use_suggestion(t))
             box.add_widget(button)
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

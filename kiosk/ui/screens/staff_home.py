@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
@@ -58,3 +60,6 @@ class StaffHomeScreen(Screen):
 
     def reset(self) -> None:
         self.notice = ""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -4,8 +4,10 @@ line; what is still waiting or held is in 申请队列."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from kivy.app import App
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
@@ -40,3 +42,6 @@ class StaffOutboxScreen(Screen):
     def reset(self) -> None:
         if not self.sending:
             self.message = ""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

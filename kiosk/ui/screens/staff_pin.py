@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.screenmanager import Screen
@@ -117,3 +119,6 @@ class StaffPinScreen(Screen):
             app.leave_kiosk()
         else:
             app.staff_opened(session)
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -4,8 +4,10 @@ through each; states are read and pages printed off the UI thread."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from kivy.app import App
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
@@ -72,3 +74,6 @@ class StaffPrintersScreen(Screen):
 
     def reset(self) -> None:
         self.message = ""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -5,8 +5,10 @@ central (waiting and when it is tried again, delivered, held with central's reas
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from kivy.app import App
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
@@ -68,3 +70,6 @@ class StaffQueueScreen(Screen):
     def reset(self) -> None:
         self.ids.rows.clear_widgets()
         self.message = ""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -4,8 +4,10 @@ and the receipt prints again. Reprinting is a clerk's action: a resident's æŸ¥è¯
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from kivy.app import App
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
@@ -13,6 +15,7 @@ from kiosk.applications.tracking import format_tracking
 from kiosk.staff.queue import reprint_receipt
 from kiosk.ui.screens.receipt import printed_message
 from kiosk.ui.screens.staff_home import in_background
+from kiosk.ui.screens.staff_pin import DigitPad  # noqa: F401  (its rule, for staff_reprint.kv)
 
 log = logging.getLogger(__name__)
 
@@ -63,3 +66,6 @@ class StaffReprintScreen(Screen):
     def reset(self) -> None:
         self.number = ""
         self.message = ""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

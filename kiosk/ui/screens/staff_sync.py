@@ -5,9 +5,11 @@ sync (freshness line, input method vocabulary)."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
@@ -63,3 +65,6 @@ class StaffSyncScreen(Screen):
     def reset(self) -> None:
         if not self.running:
             self.phase, self.done, self.outcome = "", 0, ""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
