@@ -130,11 +130,16 @@ def _child(kind: str, home: str | None) -> None:
     from kivy.clock import Clock
 
     def ready_after_next_frame(app) -> None:
-        def say(_dt) -> None:
-            print(READY, flush=True)
-            app.stop()
+        from kivy.core.window import Window
 
-        Clock.schedule_once(say, 0)  # the frame after on_start: drawn, and touches are dispatched
+        def say(*_args) -> None:
+            Window.unbind(on_flip=say)
+            print(READY, flush=True)
+            Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+        # The first buffer swap after on_start: the screen is drawn, and touches are dispatched from then on.
+        # (A Clock callback would run in the first tick, before anything is drawn.)
+        Window.bind(on_flip=say)
 
     if kind == "hello":
         from kivy.uix.label import Label
@@ -152,6 +157,9 @@ def _child(kind: str, home: str | None) -> None:
         from kiosk.cli import main
 
         main.get_command(None, "run")  # what the deployed `kiosk run` loads before the app
+        from kiosk.cli.run import without_postgresql_driver
+
+        without_postgresql_driver()  # as `kiosk run` does first
     from kiosk.environment import Env
     from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import KioskApp
