@@ -1,6 +1,9 @@
 import os
 from datetime import datetime
 
+import pytest
+
+from kiosk.errors import StorageError
 from kiosk.printing.backends.base import COMPLETED, FAILED, READY, UNAVAILABLE, PrintJob
 from kiosk.printing.backends.folder import FolderPrinter
 from kiosk.printing.pdf import PdfFile
@@ -33,3 +36,13 @@ def test_a_folder_that_cannot_be_written_is_reported(tmp_path):
         assert FolderPrinter(locked).info().state == UNAVAILABLE
     finally:
         (tmp_path / "locked").chmod(0o700)
+
+
+def test_a_job_that_cannot_be_written_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def failing_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", failing_fsync)
+    with pytest.raises(StorageError):
+        FolderPrinter(tmp_path / "prints").submit(JOB)
+    assert list((tmp_path / "prints").iterdir()) == []
