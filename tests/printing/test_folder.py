@@ -1,4 +1,5 @@
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
@@ -46,3 +47,13 @@ def test_a_job_that_cannot_be_written_leaves_no_temporary_file(tmp_path, monkeyp
     with pytest.raises(StorageError):
         FolderPrinter(tmp_path / "prints").submit(JOB)
     assert list((tmp_path / "prints").iterdir()) == []
+
+
+def test_jobs_printed_at_once_in_the_same_second_never_overwrite_each_other(tmp_path):
+    printer = FolderPrinter(tmp_path / "prints", clock=lambda: datetime(2026, 11, 23, 10, 2, 3))
+    jobs = [PrintJob(PdfFile(f"%PDF-1.4 job {n}".encode(), 1), "document", "same") for n in range(120)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        names = list(pool.map(lambda job: printer.submit(job).job_id, jobs))
+    assert len(set(names)) == len(jobs)
+    written = sorted(p.read_bytes() for p in (tmp_path / "prints").iterdir())
+    assert written == sorted(job.pdf.data for job in jobs)
