@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 from kiosk.config import CONFIG_FILE_NAME, OPTIONS, Config, load_config
 from kiosk.environment import PACKAGE_DIR, Env
 from kiosk.errors import ExitStatus, KioskError
+from kiosk.private_files import write_private_file
 from kiosk.update.updater import adopt, install_hook
 
 # The session files shipped with the code (a terminal runs from a checkout in /opt/kiosk, as `make install`).
@@ -485,22 +486,7 @@ def _put_file(path: Path, content: bytes, mode: int, base: Path) -> dict[str, st
         return {**shown, "action": "updated"}
     action = "updated" if path.exists() else "created"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)  # before the content: a token is never readable by others, not even briefly
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    write_private_file(path, content, mode)
     return {**shown, "action": action}
 
 

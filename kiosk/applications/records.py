@@ -17,7 +17,7 @@ from kiosk.applications.deadlines import deadlines_for
 from kiosk.applications.masking import mask_address, mask_email, mask_id, mask_name, mask_phone, mask_text
 from kiosk.applications.models import Application, Outbox, database
 from kiosk.applications.regions import load_regions
-from kiosk.applications.sealing import Sealer, fsync_dir, load_key
+from kiosk.applications.sealing import Sealer, load_key
 from kiosk.applications.tracking import (
     format_tracking,
     is_valid_tracking,
@@ -28,6 +28,7 @@ from kiosk.applications.tracking import (
 from kiosk.applications.validation import FieldError, describe_choice, validate_application
 from kiosk.environment import Env
 from kiosk.errors import BadInput, NotFound, StorageError
+from kiosk.update.layout import fsync_dir
 from kiosk.usage import count_application
 
 log = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.errors import StorageError
+from kiosk.private_files import write_private_file
 
 log = logging.getLogger(__name__)
 
@@ -82,33 +83,13 @@ def load_key(keys_dir: Path, *, create: bool) -> bytes | None:
 
 
 def _create_key(keys_dir: Path, path: Path) -> None:
+    line = _KEY_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode("ascii") + "\n"
     try:
         keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(keys_dir, 0o700)
-        tmp = keys_dir / f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, (_KEY_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode("ascii") + "\n").encode())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            # link, not rename: when two processes race, the first key wins and nobody overwrites it.
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-        fsync_dir(keys_dir)
+        # keep_existing: when two processes race, the first key wins and nobody overwrites it.
+        created = write_private_file(path, line.encode("ascii"), keep_existing=True)
     except OSError as exc:
         raise StorageError("无法保存申请加密密钥，请联系工作人员。", f"cannot create key file {path}: {exc}") from exc
-    log.info("created a new application key in %s", keys_dir)
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a new directory entry (file created or renamed) survive a power cut."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    if created:
+        log.info("created a new application key in %s", keys_dir)

@@ -8,15 +8,13 @@ import base64
 import hashlib
 import hmac
 import logging
-import os
 import secrets
-import tempfile
 from itertools import pairwise
 from pathlib import Path
 
 from kiosk.environment import Env
 from kiosk.errors import BadInput, StorageError
-from kiosk.update.layout import fsync_dir
+from kiosk.private_files import write_private_file
 
 log = logging.getLogger(__name__)
 
@@ -120,18 +118,7 @@ def set_pin(env: Env, pin: str) -> Path:
     path = pin_path(env)
     env.ensure_home()
     try:
-        # mkstemp creates the file 0600: the hash is never readable by others, not even briefly.
-        fd, temporary = tempfile.mkstemp(prefix=f".{PIN_FILE}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(line)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        fsync_dir(path.parent)
+        write_private_file(path, line.encode("ascii"))
     except OSError as exc:
         raise StorageError("无法保存工作人员密码，请检查数据目录。", f"cannot write {path}: {exc}") from exc
     log.info("staff PIN set (hash in %s)", path)

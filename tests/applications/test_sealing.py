@@ -45,3 +45,15 @@ def test_sealed_data_is_bound_to_its_tracking_number(tmp_path):
         sealer.open(blob, "26112300420083")  # moved to another row
     with pytest.raises(StorageError):
         sealer.open(blob[:-1] + bytes([blob[-1] ^ 1]), "26112300420075")  # tampered
+
+
+def test_a_key_that_cannot_be_written_leaves_no_temporary_file(tmp_path, monkeypatch):
+    keys = tmp_path / "keys"
+
+    def failing_fsync(fd):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("os.fsync", failing_fsync)
+    with pytest.raises(StorageError):
+        load_key(keys, create=True)
+    assert list(keys.iterdir()) == []

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from kiosk.errors import StorageError
 from kiosk.printing.backends.base import COMPLETED, FAILED, READY, UNAVAILABLE, JobStatus, PrinterInfo, PrintJob
+from kiosk.private_files import write_private_file
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z_.-]+")
 
@@ -26,27 +26,22 @@ class FolderPrinter:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             stem = f"{self._clock():%Y%m%d-%H%M%S}-{job.kind}-{_UNSAFE.sub('_', job.label)[:60]}"
-            # Written under a temporary name and renamed, so a watcher never picks up half a PDF.
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".printing-", suffix=".pdf")
-            with os.fdopen(handle, "wb") as out:
-                out.write(job.pdf.data)
-                out.flush()
-                os.fsync(out.fileno())
-            target = self._free_name(stem)
-            os.replace(temporary, target)
+            target = self._write_new(stem, job.pdf.data)
         except OSError as exc:
             raise StorageError(
                 "无法保存打印文件，请联系工作人员。", f"cannot write print job to {self.directory}: {exc}"
             ) from exc
         return JobStatus(target.name, COMPLETED, "已保存。", f"written to {target}")
 
-    def _free_name(self, stem: str) -> Path:
-        candidate = self.directory / f"{stem}.pdf"
-        number = 2
-        while candidate.exists():
-            candidate = self.directory / f"{stem}-{number}.pdf"
+    def _write_new(self, stem: str, data: bytes) -> Path:
+        """Under the first free name (`stem.pdf`, `stem-2.pdf`, …), whole: written beside it and moved in,
+        so a watcher never picks up half a PDF, and never over another job's file of the same second."""
+        number = 1
+        while True:
+            candidate = self.directory / (f"{stem}.pdf" if number == 1 else f"{stem}-{number}.pdf")
+            if not candidate.exists() and write_private_file(candidate, data, keep_existing=True):
+                return candidate
             number += 1
-        return candidate
 
     def status(self, job_id: str) -> JobStatus:
         if (self.directory / job_id).is_file():
