@@ -1,4 +1,5 @@
 import sqlite3
+import threading
 from datetime import date
 
 import pytest
@@ -15,6 +16,18 @@ def test_store_uses_wal_and_foreign_keys(tmp_path):
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert schema_version(db) == latest_schema_version()
+
+
+def test_every_thread_connection_keeps_a_small_page_cache(tmp_path):
+    # Each thread of the kiosk (UI, search worker, input method loader) has its own connection, and a
+    # filled cache stays in the process's heap: a few MB each, the OS caches the file for all of them.
+    db = open_store(tmp_path / "c.sqlite3")
+    sizes = [db.execute_sql("PRAGMA cache_size").fetchone()[0]]
+    thread = threading.Thread(target=lambda: sizes.append(db.execute_sql("PRAGMA cache_size").fetchone()[0]))
+    thread.start()
+    thread.join()
+    assert len(sizes) == 2
+    assert all(-4_000 <= size < 0 for size in sizes)  # negative: KiB, so at most 4 MB
 
 
 @pytest.mark.parametrize("start", [number for number, _ in all_migrations()])
