@@ -44,6 +44,46 @@ def home_lists_catalog_and_opens_reader(app, results):
     results["after_back"] = app.root.current
 
 
+def screens_switch_in_one_step(app, results):
+    """Every screen the residents reach, switched to from home: right after `current` is set, only the
+    new screen is in the window (no frame draws one over the other) and it has been told it entered."""
+    from kivy.core.window import Window
+
+    yield 0.5
+    results["switches"] = {}
+    for name in ("search", "browse", "interpretations", "apply", "home"):
+        screen = app.root.get_screen(name)
+        entered = []
+        screen.bind(on_enter=lambda *_a, entered=entered: entered.append(True))
+        app.root.current = name
+        results["switches"][name] = {
+            "children": [child.name for child in app.root.children],
+            "entered": bool(entered),
+        }
+        yield 0.2
+    results["clear_colour"] = list(Window.clearcolor)
+    results["page_colour"] = list(app.theme.color_background)
+    results["full_screen_layers"] = _full_screen_layers(Window)
+
+
+def _full_screen_layers(window) -> int:
+    """Filled shapes as large as the window drawn in a frame (each costs a whole-screen pass)."""
+    from kivy.graphics import BorderImage, Rectangle, RoundedRectangle
+    from kivy.graphics.instructions import CanvasBase
+
+    def shapes(group):
+        for child in getattr(group, "children", None) or []:
+            if isinstance(child, CanvasBase):
+                yield from shapes(child)
+            elif isinstance(child, (Rectangle, RoundedRectangle, BorderImage)):
+                yield child
+            else:
+                yield from shapes(child)
+
+    area = window.width * window.height
+    return sum(1 for shape in shapes(window.canvas) if shape.size[0] * shape.size[1] >= 0.9 * area)
+
+
 def cjk_glyphs_render(app, results):
     """Distinct Chinese characters must give distinct bitmaps (tofu boxes would all look alike)."""
     from kivy.core.text import Label as CoreLabel

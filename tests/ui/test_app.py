@@ -21,6 +21,17 @@ def test_home_lists_the_demo_catalog_and_a_tap_opens_the_reader(home, tmp_path):
     assert results["after_back"] == "home"
 
 
+def test_a_screen_replaces_the_last_one_at_once_on_the_page_colour(home, tmp_path):
+    # Under a software renderer every full-screen layer costs ~30 ms a frame: the page is the window's clear
+    # colour, the manager clips nothing, and no frame draws the new screen over the old one.
+    results = run_scenario(home, "screens_switch_in_one_step", tmp_path / "out.json", window=(1920, 1080))
+    assert "error" not in results, results.get("error")
+    for name, switch in results["switches"].items():
+        assert switch == {"children": [name], "entered": True}, name
+    assert results["clear_colour"] == results["page_colour"]
+    assert results["full_screen_layers"] == 0
+
+
 def test_chinese_characters_render_as_distinct_glyphs(home, tmp_path):
     results = run_scenario(home, "cjk_glyphs_render", tmp_path / "out.json")
     assert "error" not in results, results.get("error")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import peewee
 from kivy.clock import Clock
-from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -22,7 +21,6 @@ from kiosk.catalog.models import database
 from kiosk.catalog.search import SearchResult
 from kiosk.catalog.search_session import CHIPS_PER_FACET, FACET_LABELS, FACETS, SearchRequest, SearchSession
 from kiosk.errors import KioskError
-from kiosk.ui.theme import theme
 from kiosk.ui.widgets import header, listing  # noqa: F401  (registers KioskHeader and the rows for the .kv)
 from kiosk.ui.widgets.keyboard import ImeKeyboard  # noqa: F401  (registers the class for search.kv)
 
@@ -124,7 +122,6 @@ class SearchScreen(Screen):
     no_results = BooleanProperty(False)
     filtered = BooleanProperty(False)  # a chip is chosen: 取消筛选 shows
     shown_serial = NumericProperty(0)  # the request whose results are on screen (benchmarks watch it)
-    covering = BooleanProperty(True)  # an opaque background while another screen is drawn beneath
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -134,26 +131,12 @@ class SearchScreen(Screen):
         self._shown_with_facets = False
         self.ids.keyboard.attach(self.ids.query, learn=True)
         self.ids.keyboard.bind(shown=self._keyboard_shown)
-        # The page colour is the window's clear colour rather than a rectangle over the whole screen:
-        # a software renderer pays for every pixel of every layer in every frame.
-        theme.bind(color_background=self._paint_window)
-        self._paint_window(theme, theme.color_background)
-
-    @staticmethod
-    def _paint_window(_theme, colour) -> None:
-        Window.clearcolor = colour
 
     # --- entering and leaving -----------------------------------------------------------------
 
     def start(self) -> None:
         """From the home tile: the box focused, the keyboard up."""
         Clock.schedule_once(lambda _dt: setattr(self.ids.query, "focus", True))
-
-    def on_enter(self, *args) -> None:
-        self.covering = False  # the screen left is gone: the clear colour is the page from now on
-
-    def on_pre_leave(self, *args) -> None:
-        self.covering = True
 
     def on_leave(self, *args) -> None:
         self.ids.keyboard.hide()
