@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.errors import BadInput, StorageError
 from kiosk.sync.feed import OBJECTS_DIR, ROOT_NAME, is_sha256
+from kiosk.update.layout import fsync_dir
 from kiosk.update.release import RELEASE_DIR
 
 if TYPE_CHECKING:
@@ -61,11 +62,7 @@ def _copy(source: Path, target: Path, *, expect_sha: str | None) -> int:
 
 def _fsync_tree(root: Path) -> None:
     for directory in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
-        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_dir(directory)
 
 
 def export_feed(feed: Path, to: Path, *, progress: Progress | None = None) -> ExportReport:

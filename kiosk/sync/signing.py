@@ -48,7 +48,15 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as exc:
-        raise BadInput(f"{path} 不是可用的私钥文件。", f"{path} is not a PEM private key: {exc}", field="key") from exc
+        # Empty or cut short (a copy or a keygen interrupted): say what to do, as a new key would not be
+        # trusted by the terminals.
+        raise BadInput(
+            f"{path} 不是可用的私钥文件（为空、不完整或已损坏）。请确认路径正确，或从备份恢复该私钥："
+            "重新生成的密钥不受终端信任。",
+            f"{path} is not a PEM private key (empty, truncated or damaged): check the path or restore the key "
+            f"from a backup, as terminals do not trust a new key: {exc}",
+            field="key",
+        ) from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise BadInput(f"{path} 不是 Ed25519 私钥。", f"{path} is not an Ed25519 key", field="key")
     return key

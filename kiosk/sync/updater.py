@@ -9,7 +9,6 @@ import contextlib
 import fcntl
 import json
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +43,7 @@ from kiosk.sync.signing import canonical_json, load_trusted_keys, verify_root
 from kiosk.sync.sources import Source, open_source, storage_error
 from kiosk.sync.staging import StagingPack
 from kiosk.sync.status import record_attempt
+from kiosk.update.layout import fsync_dir
 from kiosk.workdays import CalendarFormatError, parse_calendar
 
 log = logging.getLogger(__name__)
@@ -512,10 +512,6 @@ def _titles(doc_ids: list[str]) -> dict[str, str]:
 
 def _fsync_directory(path: Path) -> None:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        fsync_dir(path)
     except OSError as exc:
         raise storage_error(exc, str(path)) from exc
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

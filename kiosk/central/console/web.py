@@ -32,7 +32,8 @@ from kiosk.central.console import actions, fleet, officers, report, settings
 from kiosk.central.console.letter import letter_pdf
 from kiosk.central.console.outcomes import COLUMNS, OUTCOMES, ROWS, outcome_label
 from kiosk.central.intake_models import Officer
-from kiosk.errors import KioskError, NotFound, Refused
+from kiosk.errors import KioskError, NotFound, Refused, StorageError
+from kiosk.private_files import write_private_file
 from kiosk.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -274,21 +275,39 @@ def register(
 
 
 SECRET_FILE = "console-session.key"
+SECRET_BYTES = 32
 
 
 def load_secret(keys_dir: Path) -> bytes:
     """The key that signs console session cookies: random, created once 0600 beside the application
     key, so sessions survive a restart and every server process of the office shares them."""
-    import os
-
     path = keys_dir / SECRET_FILE
     if not path.exists():
-        keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first
-        else:
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+            keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # keep_existing: server processes starting together all end up with the first one's secret.
+            write_private_file(path, secrets.token_hex(SECRET_BYTES).encode("ascii"), keep_existing=True)
+        except OSError as exc:
+            raise StorageError(
+                f"无法创建控制台会话密钥文件 {path}，请检查该文件夹的权限和磁盘空间。",
+                f"cannot create the console session key {path}: {exc}",
+            ) from exc
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        secret = bytes.fromhex(text)
+    except OSError as exc:
+        raise StorageError(
+            f"无法读取控制台会话密钥文件 {path}，请检查该文件的权限。",
+            f"cannot read the console session key {path}: {exc}",
+        ) from exc
+    except ValueError:  # also UnicodeDecodeError: not the hex text this function writes
+        secret = b""
+    # An empty key would make every session cookie forgeable, a short one guessable: never serve with one.
+    if len(secret) < SECRET_BYTES:
+        raise StorageError(
+            f"控制台会话密钥文件 {path} 已损坏（为空或不完整）。请删除该文件后重新启动服务，"
+            "系统会生成新的密钥（已登录的人员需重新登录）。",
+            f"console session key {path} is empty, truncated or not hex: delete it and restart the server "
+            "to create a new one (everyone has to log in again)",
+        )
+    return secret
