@@ -120,6 +120,18 @@ def time_to_ready(kind: str, home: Path | None, display: str, kivy_home: Path) -
     raise RuntimeError(f"{kind} never became ready (exit {proc.returncode})")
 
 
+def load_like_kiosk_run() -> None:
+    """What the deployed `kiosk run` loads and does before the app: the command and its run subcommand,
+    and the PostgreSQL driver hidden. BENCHMARK_ENTRY=app leaves that out, to see the app's own share."""
+    if os.environ.get("BENCHMARK_ENTRY", "cli") != "cli":
+        return
+    from kiosk.cli import main
+    from kiosk.cli.run import without_postgresql_driver
+
+    main.get_command(None, "run")
+    without_postgresql_driver()
+
+
 def _child(kind: str, home: str | None) -> None:
     """Runs in the measured process: start the app, say READY at its first touchable frame, stop."""
     from kivy.config import Config
@@ -153,13 +165,7 @@ def _child(kind: str, home: str | None) -> None:
 
         Hello().run()
         return
-    if os.environ.get("BENCHMARK_ENTRY", "cli") == "cli":
-        from kiosk.cli import main
-
-        main.get_command(None, "run")  # what the deployed `kiosk run` loads before the app
-        from kiosk.cli.run import without_postgresql_driver
-
-        without_postgresql_driver()  # as `kiosk run` does first
+    load_like_kiosk_run()
     from kiosk.environment import Env
     from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import KioskApp

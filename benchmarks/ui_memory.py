@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.startup import REPO, _env, build_home, virtual_screen
+from benchmarks.startup import REPO, _env, build_home, load_like_kiosk_run, virtual_screen
 
 # Libraries the UI process should never hold: the index-building and conversion dictionaries, and the
 # printing and intake stacks (the print preview runs them in a child process).
@@ -168,10 +168,7 @@ def _child(home: str, out: str) -> None:
     Config.set("graphics", "height", "1080")
     from kivy.clock import Clock
 
-    if os.environ.get("BENCHMARK_ENTRY", "cli") == "cli":
-        from kiosk.cli import main
-
-        main.get_command(None, "run")  # what the deployed `kiosk run` loads before the app
+    load_like_kiosk_run()
     from kiosk.environment import Env
     from kiosk.sync.startup import open_catalog
     from kiosk.ui.app import KioskApp
