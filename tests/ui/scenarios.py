@@ -777,7 +777,7 @@ def reader_shows_related_attachments_and_qr(app, results):
     yield 0.2
     reader = _reader(app)
     app.open_document(results.get("doc_id") or "policy-1")
-    yield from until(lambda: reader.ids.paragraphs.data, what="the document's rows")
+    yield from until(lambda: _reader_laid_out(app), what="the reader laid out")
     data = reader.ids.paragraphs.data
     results["sections"] = [row["text"] for row in data if row.get("role") == "section"]
     results["related"] = [row["title"] for row in data if row["viewclass"] == "RelatedRow"]
