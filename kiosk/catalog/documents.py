@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.catalog.document_record import AttachmentRef, DocumentRecord
 from kiosk.catalog.models import Attachment, CatalogState, Document, database
 from kiosk.errors import NotFound
+
+if TYPE_CHECKING:  # imported where records are made: reading the catalog at start does not need them
+    from kiosk.catalog.document_record import DocumentRecord
 
 
 @dataclass
@@ -65,6 +67,8 @@ def get_document(doc_id: str) -> Document:
 
 
 def record_from_document(doc: Document) -> DocumentRecord:
+    from kiosk.catalog.document_record import AttachmentRef, DocumentRecord
+
     return DocumentRecord(
         id=doc.id,
         title=doc.title,

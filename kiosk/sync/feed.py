@@ -22,11 +22,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.catalog.document_record import DocumentRecord
 from kiosk.errors import BadInput, Refused
 from kiosk.sync.canonical import canonical_json
+
+if TYPE_CHECKING:  # imported where documents are decoded: a terminal's start reads only the root
+    from kiosk.catalog.document_record import DocumentRecord
 
 FORMAT = 1
 ROOT_TYPE = "disclosure-kiosk-feed"
@@ -310,6 +312,8 @@ def encode_document(record: DocumentRecord) -> bytes:
 def decode_document(raw: bytes, sha: str, *, check_canonical: bool = True) -> DocumentRecord:
     """A verified document object back to a validated record, which must hash to the same name
     (skipped only by a pass that merely looks, when the one that stores the record checks)."""
+    from kiosk.catalog.document_record import DocumentRecord
+
     try:
         record = DocumentRecord.from_dict(json.loads(raw.decode("utf-8")))
         # hashing encodes the record: a lone surrogate escape fails here (UnicodeEncodeError)

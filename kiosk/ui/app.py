@@ -41,7 +41,6 @@ from kiosk.ui.fonts import register_cjk_font  # noqa: E402
 from kiosk.ui.idle import IdleReset, countdown_text  # noqa: E402
 from kiosk.ui.theme import theme  # noqa: E402
 from kiosk.ui.widgets import header  # noqa: E402  (KioskHeader, used by every screen; the staff corner)
-from kiosk.usage import count_idle_reset  # noqa: E402
 from kiosk.watchdog import Notifier, enable_stack_dumps, install_test_freeze_hook  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -463,6 +462,8 @@ class KioskApp(App):
             theme.set_elderly(self.env.config.elderly_mode)
         if self.root.current != "home":
             log.info("idle for %s s on %s: back to the home screen", self.idle.timeout, self.root.current)
+            from kiosk.usage import count_idle_reset  # at the first reset: not needed to show the home screen
+
             count_idle_reset(self.env)
             self.root.current = "home"
 
