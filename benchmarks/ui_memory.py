@@ -137,7 +137,7 @@ def _visit(app, report: dict):
 
     frames: list[float] = []
     ticking = Clock.schedule_interval(lambda _dt: frames.append(time.perf_counter()), 0)
-    app._sync_finished(SyncOutcome(True, app.env.now(), message_en="updated"))
+    app.sync_finished(SyncOutcome(True, app.env.now(), message_en="updated"))
     waited = 0.0
     while app._vocabulary_refreshing and waited < 900:
         yield 0.5
@@ -184,6 +184,11 @@ def _child(home: str, out: str) -> None:
             Clock.schedule_once(advance, next(steps))
         except StopIteration:
             Path(out).write_text(json.dumps(report), encoding="utf-8")
+            app.stop()
+        except Exception:  # the app's calm error handler would swallow it and the visit would wait forever
+            import traceback
+
+            traceback.print_exc()
             app.stop()
 
     Clock.schedule_once(advance, 1.0)
