@@ -122,3 +122,25 @@ def test_too_many_candidates_to_check_give_an_estimate_marked_as_such_and_real_p
     chipped = search(OFFICE, issuer="临江市财政局")
     assert chipped.total_exact and chipped.total == 45
     search_module.clear_cache()
+
+
+def test_while_typing_many_candidates_give_an_estimate_and_real_pages_and_the_folded_search_counts_them(
+    db, monkeypatch
+):
+    # Typing searches without facets: checking thousands of bodies per key would hold the results back,
+    # so past TYPING_VERIFY_CAP the total is estimated (约) and only the page is checked; the search with
+    # facets (the keyboard folded) checks every candidate and counts exactly.
+    from kiosk.catalog import search as search_module
+
+    monkeypatch.setattr(search_module, "TYPING_VERIFY_CAP", 50)
+    monkeypatch.setattr(search_module, "VERIFY_SAMPLE", 20)
+    search_module.clear_cache()
+    typing = search(OFFICE, limit=20, with_facets=False)
+    assert not typing.total_exact
+    assert abs(typing.total - 45) <= 10
+    assert len(typing.hits) == 20 and {hit.id for hit in typing.hits} <= oracle(db, OFFICE)
+    folded = search(OFFICE)
+    assert folded.total_exact and folded.total == 45
+    again = search(OFFICE, with_facets=False)  # what the folded search checked is remembered
+    assert again.total_exact and again.total == 45
+    search_module.clear_cache()
