@@ -923,6 +923,12 @@ def warm_up() -> None:
     _segmented(("政务公开工作",))
 
 
+def prepare() -> None:
+    """Load what the first search of a catalog generation would otherwise wait for: the per-document
+    arrays behind totals, filter chips and rank ranges (~150 ms at 100k documents, once per sync)."""
+    facet_arrays.arrays(_open_db())
+
+
 def related(doc_id: str) -> dict[str, list[dict[str, Any]]]:
     """cites / cited_by / interprets / interpreted_by of a document in the open catalog."""
     db = _open_db()

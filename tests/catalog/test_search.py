@@ -383,3 +383,16 @@ def test_totals_past_the_cap_are_estimated_and_say_so_and_facets_keep_them_exact
     repealed, repealed_exact = search("公开", validity="废止", with_facets=False), search("公开", validity="废止")
     assert repealed.total == repealed_exact.total or not repealed.total_exact
     search_module.clear_cache()
+
+
+def test_prepare_loads_what_the_first_search_would_wait_for(db):
+    from kiosk.catalog import facets
+    from kiosk.catalog import search as search_module
+
+    search_module.clear_cache()
+    facets._cache.clear()
+    search_module.prepare()
+    loaded = facets._cache[id(db)]
+    assert loaded.generation == facets.generation(db)
+    assert search("公开", with_facets=False).total > 0
+    assert facets._cache[id(db)] is loaded  # the search used them, it did not load them again
