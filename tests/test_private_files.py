@@ -1,17 +1,11 @@
 import os
-import random
-import signal
 import stat
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from kiosk.private_files import write_private_file
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.kills import kill_while_running
 
 
 def mode_of(path: Path) -> int:
@@ -111,20 +105,9 @@ while True:
 def test_a_process_killed_while_rewriting_never_leaves_a_partial_or_empty_file(tmp_path):
     path = tmp_path / "token"
     expected = {b"A" * 300_000, b"B" * 100_001}
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     seen = set()
     for _ in range(25):
-        child = subprocess.Popen(
-            [sys.executable, "-c", REWRITER, str(path)], stdout=subprocess.PIPE, env=env, cwd=tmp_path
-        )
-        try:
-            assert child.stdout.readline() == b"ready\n"
-            time.sleep(random.uniform(0.0, 0.05))
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-            child.stdout.close()
-        assert child.returncode == -signal.SIGKILL
+        kill_while_running(REWRITER, str(path), cwd=tmp_path)
         content = path.read_bytes()
         assert content in expected, f"{len(content)} bytes after a kill"
         seen.add(content[:1])

@@ -2,19 +2,14 @@
 an existing one; a damaged key file is refused with what to do."""
 
 import os
-import random
-import signal
 import stat
-import subprocess
-import sys
-import time
 
 import pytest
 
 from kiosk.central.signing_keys import PRIVATE_NAME, PUBLIC_NAME, generate_key_files
 from kiosk.errors import BadInput
 from kiosk.sync.signing import load_private_key, parse_public_key, public_text
-from tests.conftest import REPO
+from tests.kills import folders_left_by_kills, fresh_folder_loop
 
 
 def mode_of(path) -> int:
@@ -74,44 +69,21 @@ def test_publish_with_an_empty_key_file_stops_with_the_message(cli, tmp_path):
     assert str(key) in result.stderr and "备份" in result.stderr
 
 
-# Makes key pairs in fresh folders as fast as it can, so that kills land at every point of the writes.
-KEYGEN = """
-import itertools
-import sys
-from pathlib import Path
-from kiosk.central.signing_keys import generate_key_files
-
-base = Path(sys.argv[1])
-generate_key_files(base / "0")
-print("ready", flush=True)
-for n in itertools.count(1):
-    generate_key_files(base / str(n))
-"""
+# Key pairs made in fresh folders as fast as can be, so that kills land at every point of the writes.
+KEYGEN = fresh_folder_loop("kiosk.central.signing_keys", "generate_key_files")
 
 
 def test_a_keygen_killed_at_any_moment_never_leaves_a_partial_key(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     pairs = 0
-    for round_ in range(15):
-        base = tmp_path / str(round_)
-        child = subprocess.Popen([sys.executable, "-c", KEYGEN, str(base)], stdout=subprocess.PIPE, env=env)
-        try:
-            assert child.stdout.readline() == b"ready\n"
-            time.sleep(random.uniform(0.0, 0.05))
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-            child.stdout.close()
-        assert child.returncode == -signal.SIGKILL
-        for folder in base.iterdir():
-            private, public = folder / PRIVATE_NAME, folder / PUBLIC_NAME
-            if private.exists():
-                assert mode_of(private) == 0o600
-                key = load_private_key(private)  # whole, or BadInput fails the test
-                if public.exists():
-                    pairs += 1
-                    assert parse_public_key(public.read_text(encoding="ascii")) is not None
-                    assert public.read_text(encoding="ascii") == public_text(key.public_key()) + "\n"
-            else:
-                assert not public.exists(), f"{public} without its private key"
+    for folder in folders_left_by_kills(KEYGEN, tmp_path, 15):
+        private, public = folder / PRIVATE_NAME, folder / PUBLIC_NAME
+        if private.exists():
+            assert mode_of(private) == 0o600
+            key = load_private_key(private)  # whole, or BadInput fails the test
+            if public.exists():
+                pairs += 1
+                assert parse_public_key(public.read_text(encoding="ascii")) is not None
+                assert public.read_text(encoding="ascii") == public_text(key.public_key()) + "\n"
+        else:
+            assert not public.exists(), f"{public} without its private key"
     assert pairs > 15

@@ -1,21 +1,16 @@
 """The console's session secret: created once, whole or not at all, owner-only; a damaged one is refused
 with a message that says what to do, never used as a weak key."""
 
-import os
-import random
 import re
-import signal
 import stat
-import subprocess
-import sys
 import threading
-import time
 
 import pytest
 
 from kiosk.central.console.web import SECRET_FILE, load_secret
 from kiosk.errors import StorageError
-from tests.conftest import REPO, run_kiosk
+from tests.conftest import run_kiosk
+from tests.kills import folders_left_by_kills, fresh_folder_loop
 
 
 def mode_of(path) -> int:
@@ -97,41 +92,18 @@ def test_serve_with_a_damaged_secret_stops_with_the_message_not_a_traceback(home
     assert "Traceback" not in result.stdout + result.stderr
 
 
-# Creates secrets in fresh folders as fast as it can, so that kills land at every point of the write.
-CREATOR = """
-import itertools
-import sys
-from pathlib import Path
-from kiosk.central.console.web import load_secret
-
-base = Path(sys.argv[1])
-load_secret(base / "0")
-print("ready", flush=True)
-for n in itertools.count(1):
-    load_secret(base / str(n))
-"""
+# Secrets created in fresh folders as fast as can be, so that kills land at every point of the write.
+CREATOR = fresh_folder_loop("kiosk.central.console.web", "load_secret")
 
 
 def test_a_process_killed_while_creating_the_secret_never_leaves_a_partial_one(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     created = 0
-    for round_ in range(20):
-        base = tmp_path / str(round_)
-        child = subprocess.Popen([sys.executable, "-c", CREATOR, str(base)], stdout=subprocess.PIPE, env=env)
-        try:
-            assert child.stdout.readline() == b"ready\n"
-            time.sleep(random.uniform(0.0, 0.05))
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-            child.stdout.close()
-        assert child.returncode == -signal.SIGKILL
-        for keys in base.iterdir():
-            path = keys / SECRET_FILE
-            if not path.exists():
-                continue  # killed before the secret existed: the next start creates it
-            created += 1
-            assert re.fullmatch("[0-9a-f]{64}", path.read_text(encoding="ascii")), f"{path}: partial secret"
-            assert mode_of(path) == 0o600
-            assert load_secret(keys) == bytes.fromhex(path.read_text(encoding="ascii"))
+    for keys in folders_left_by_kills(CREATOR, tmp_path, 20):
+        path = keys / SECRET_FILE
+        if not path.exists():
+            continue  # killed before the secret existed: the next start creates it
+        created += 1
+        assert re.fullmatch("[0-9a-f]{64}", path.read_text(encoding="ascii")), f"{path}: partial secret"
+        assert mode_of(path) == 0o600
+        assert load_secret(keys) == bytes.fromhex(path.read_text(encoding="ascii"))
     assert created > 20
