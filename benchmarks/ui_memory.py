@@ -75,7 +75,7 @@ def _visit(app, report: dict):
     from tests.ui.harness import touch
 
     report["after_start_mb"] = rss_mb()
-    report["heavy_modules_after_start"] = sorted(m for m in HEAVY_MODULES if m in sys.modules)
+    report["heavy_modules_after_start"] = sorted(m for m in HEAVY_MODULES if sys.modules.get(m) is not None)
     waited = 0.0
     while app.ime_engine is None and waited < 900:
         yield 0.5
@@ -152,7 +152,7 @@ def _visit(app, report: dict):
     report["settled_mb"] = rss_mb()
     report["settled_parts_mb"] = rss_parts_mb()
     report["children_settled_mb"] = children_rss_mb()
-    report["heavy_modules_loaded"] = sorted(m for m in HEAVY_MODULES if m in sys.modules)
+    report["heavy_modules_loaded"] = sorted(m for m in HEAVY_MODULES if sys.modules.get(m) is not None)
 
 
 def _modals() -> list:
