@@ -77,6 +77,7 @@ VERIFY_SAMPLE = 400
 # many the total is estimated from the sample (shown as 约) and only the page's candidates are
 # checked; the search with facets, once the keyboard folds, checks them all and counts exactly.
 TYPING_VERIFY_CAP = 1_000
+TYPING_VERIFY_SAMPLE = 100
 # bm25 weights of the head columns: title, 文号, issuer, pinyin, initials, marks.
 HEAD_WEIGHTS = "10.0, 12.0, 3.0, 6.0, 2.0, 0.0"
 _STOP_WORDS = {"的", "和", "与", "及", "或", "了", "在", "对", "关于"}
@@ -660,6 +661,7 @@ class _Matches:
     def __init__(self, db, filters: Filters, *, with_keys: bool) -> None:
         self.db, self.filters, self.with_keys = db, filters, with_keys
         self.generation = facet_arrays.generation(db)
+        self._candidates_of: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def total(self, plan: _Plan) -> tuple[int, bool]:
         """(total, exact): exact whenever facets are wanted (the match set is fetched for them)
@@ -692,8 +694,7 @@ class _Matches:
             return kept
         key = ("checked", id(self.db), self.generation, plan.body, plan.head, self._filter_key())
         if _KEYS.get(key) is None:
-            head = _head_keys(self.db, _plan_without_filters(plan, self.filters))
-            body_only = np.setdiff1d(kept, head)
+            head, body_only = self._split(plan, kept)
             if len(body_only) > (VERIFY_CAP if self.with_keys else TYPING_VERIFY_CAP):
                 return None  # not remembered: the search with facets checks them after all
             checked = np.union1d(np.intersect1d(kept, head), _really_match(self.db, body_only, _long_terms(plan)))
@@ -701,14 +702,25 @@ class _Matches:
         return _KEYS[key]
 
     def _estimate(self, plan: _Plan) -> tuple[int, bool]:
-        """Head matches plus the body-only candidates times the share of a spread sample that is real."""
+        """Head matches plus the body-only candidates times the share of a spread sample that is real
+        (a smaller sample while typing: the page is checked anyway and the total says 约)."""
         keys, _ = self._unfiltered(plan)
         data = facet_arrays.arrays(self.db)
         kept = data.keys[facet_arrays.filtered(data, facet_arrays.positions(data, keys), self.filters)]
-        body_only = np.setdiff1d(kept, _head_keys(self.db, _plan_without_filters(plan, self.filters)))
-        sample = body_only[:: max(1, len(body_only) // VERIFY_SAMPLE)]
+        _head, body_only = self._split(plan, kept)
+        size = VERIFY_SAMPLE if self.with_keys else TYPING_VERIFY_SAMPLE
+        sample = body_only[:: max(1, len(body_only) // size)]
         share = len(_really_match(self.db, sample, _long_terms(plan))) / max(1, len(sample))
         return len(kept) - len(body_only) + round(len(body_only) * share), False
+
+    def _split(self, plan: _Plan, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(head matches, body-only candidates among `kept`), worked out once per search: the total and
+        the page both need them (~40 ms for the 67k candidates of 政务公开 at 100k documents)."""
+        key = (plan.body, plan.head)
+        if key not in self._candidates_of:
+            head = _head_keys(self.db, _plan_without_filters(plan, self.filters))
+            self._candidates_of[key] = (head, np.setdiff1d(kept, head))
+        return self._candidates_of[key]
 
     def _unfiltered(self, plan: _Plan) -> tuple[np.ndarray, bool]:
         unfiltered = _plan_without_filters(plan, self.filters)
