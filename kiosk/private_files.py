@@ -3,13 +3,17 @@ and never readable by others, not even for an instant: one implementation instea
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 # layout's copy is the one fsync_dir: layout must stay standard-library-only and self-contained (it is
 # copied out as the crash hook), so it cannot import one from here.
 from kiosk.update.layout import fsync_dir
+
+log = logging.getLogger(__name__)
 
 
 def write_private_file(path: Path, data: bytes, mode: int = 0o600, *, keep_existing: bool = False) -> bool:
@@ -45,3 +49,12 @@ def write_private_file(path: Path, data: bytes, mode: int = 0o600, *, keep_exist
     # the file it found (a key that seals data, say).
     fsync_dir(path.parent)
     return written
+
+
+def tighten_private_file(path: Path, what: str) -> None:
+    """A private file others may read (copied by hand, restored from a backup) is made owner-only again
+    before it is used; OSError goes to the caller, which says what could not be read."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        log.warning("%s file had mode %o; tightening to 600", what, mode)
+        path.chmod(0o600)

@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import secrets
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.errors import StorageError
-from kiosk.private_files import write_private_file
+from kiosk.private_files import tighten_private_file, write_private_file
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +63,7 @@ def load_key(keys_dir: Path, *, create: bool) -> bytes | None:
             return None
         _create_key(keys_dir, path)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            log.warning("application key file had mode %o; tightening to 600", mode)
-            path.chmod(0o600)
+        tighten_private_file(path, "application key")
         text = path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise StorageError("无法读取申请加密密钥，请联系工作人员。", f"cannot read key file {path}: {exc}") from exc

@@ -33,7 +33,7 @@ from kiosk.central.console.letter import letter_pdf
 from kiosk.central.console.outcomes import COLUMNS, OUTCOMES, ROWS, outcome_label
 from kiosk.central.intake_models import Officer
 from kiosk.errors import KioskError, NotFound, Refused, StorageError
-from kiosk.private_files import write_private_file
+from kiosk.private_files import tighten_private_file, write_private_file
 from kiosk.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -293,6 +293,7 @@ def load_secret(keys_dir: Path) -> bytes:
                 f"cannot create the console session key {path}: {exc}",
             ) from exc
     try:
+        tighten_private_file(path, "console session key")
         text = path.read_text(encoding="ascii").strip()
         secret = bytes.fromhex(text)
     except OSError as exc:

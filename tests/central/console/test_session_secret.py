@@ -26,6 +26,14 @@ def test_the_secret_is_created_owner_only_and_kept_across_starts(tmp_path):
     assert [p.name for p in keys.iterdir()] == [SECRET_FILE]  # no temporary file left beside it
 
 
+def test_a_secret_others_can_read_is_made_owner_only_and_still_used(tmp_path):
+    keys = tmp_path / "keys"
+    secret = load_secret(keys)
+    (keys / SECRET_FILE).chmod(0o644)  # copied by hand, or restored from a backup
+    assert load_secret(keys) == secret
+    assert mode_of(keys / SECRET_FILE) == 0o600
+
+
 def test_an_existing_secret_is_used_as_it_is(tmp_path):
     (tmp_path / SECRET_FILE).write_text("ab" * 32 + "\n", encoding="ascii")
     assert load_secret(tmp_path) == bytes.fromhex("ab" * 32)
