@@ -687,9 +687,8 @@ class _Matches:
         """Rank keys of every real match under the filters, ascending; None when a long term has
         too many candidates to check even after the filters (more than TYPING_VERIFY_CAP without
         facets, VERIFY_CAP with them)."""
-        keys, exact = self._unfiltered(plan)
-        data = facet_arrays.arrays(self.db)
-        kept = data.keys[facet_arrays.filtered(data, facet_arrays.positions(data, keys), self.filters)]
+        _keys, exact = self._unfiltered(plan)
+        kept = self._kept(plan)
         if exact:
             return kept
         key = ("checked", id(self.db), self.generation, plan.body, plan.head, self._filter_key())
@@ -704,14 +703,18 @@ class _Matches:
     def _estimate(self, plan: _Plan) -> tuple[int, bool]:
         """Head matches plus the body-only candidates times the share of a spread sample that is real
         (a smaller sample while typing: the page is checked anyway and the total says 约)."""
-        keys, _ = self._unfiltered(plan)
-        data = facet_arrays.arrays(self.db)
-        kept = data.keys[facet_arrays.filtered(data, facet_arrays.positions(data, keys), self.filters)]
+        kept = self._kept(plan)
         _head, body_only = self._split(plan, kept)
         size = VERIFY_SAMPLE if self.with_keys else TYPING_VERIFY_SAMPLE
         sample = body_only[:: max(1, len(body_only) // size)]
         share = len(_really_match(self.db, sample, _long_terms(plan))) / max(1, len(sample))
         return len(kept) - len(body_only) + round(len(body_only) * share), False
+
+    def _kept(self, plan: _Plan) -> np.ndarray:
+        """Rank keys of the plan's matches (candidates of a long term included) under the filters."""
+        keys, _ = self._unfiltered(plan)
+        data = facet_arrays.arrays(self.db)
+        return data.keys[facet_arrays.filtered(data, facet_arrays.positions(data, keys), self.filters)]
 
     def _split(self, plan: _Plan, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(head matches, body-only candidates among `kept`), worked out once per search: the total and
@@ -937,7 +940,8 @@ def warm_up() -> None:
 
 def prepare() -> None:
     """Load what the first search of a catalog generation would otherwise wait for: the per-document
-    arrays behind totals, filter chips and rank ranges (~150 ms at 100k documents, once per sync)."""
+    arrays behind totals, filter chips and rank ranges (~150 ms at 100k documents). The search screen's
+    worker calls it when it starts; after a sync the first search loads them for the new catalog."""
     facet_arrays.arrays(_open_db())
 
 
